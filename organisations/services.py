@@ -1,0 +1,188 @@
+"""Writes for organisations, memberships and invitations."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organisations.models import Invitation, Membership, Organisation, User, hash_token
+from organisations.permissions import Role
+
+
+class MembershipError(Exception):
+    """A change to memberships that must not happen; the message says why."""
+
+
+class InvitationInvalid(Exception):
+    """The invitation link is unknown, used, revoked or expired."""
+
+
+def organisation_create(*, name: str, slug: str, creator: User) -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation.objects.create(name=name, slug=slug)
+        Membership.objects.with_scopes_disabled().create(
+            organisation=organisation, user=creator, role=Role.ADMIN
+        )
+    return organisation
+
+
+def _lock_admins(organisation: Organisation) -> list[int]:
+    """Lock the organisation's admin memberships and return their ids.
+
+    Two admins demoting each other at the same moment must not leave the
+    organisation without one: the second waits here for the first.
+    """
+    return list(
+        Membership.objects.with_scopes_disabled()
+        .select_for_update()
+        .filter(organisation=organisation, role=Role.ADMIN)
+        .values_list("pk", flat=True)
+    )
+
+
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise MembershipError(_("Choose one of the roles."))
+    with transaction.atomic():
+        admin_ids = _lock_admins(membership.organisation)
+        if membership.pk in admin_ids and role != Role.ADMIN and len(admin_ids) == 1:
+            raise MembershipError(
+                _(
+                    "%(name)s is the last admin of %(org)s. Make someone else an admin "
+                    "first; an organisation always needs one."
+                )
+                % {"name": membership.user.display_name, "org": membership.organisation.name}
+            )
+        Membership.objects.with_scopes_disabled().filter(pk=membership.pk).update(role=role)
+        membership.role = role
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    with transaction.atomic():
+        admin_ids = _lock_admins(membership.organisation)
+        if membership.pk in admin_ids and len(admin_ids) == 1:
+            raise MembershipError(
+                _(
+                    "%(name)s is the last admin of %(org)s and cannot be removed. Make "
+                    "someone else an admin first."
+                )
+                % {"name": membership.user.display_name, "org": membership.organisation.name}
+            )
+        Membership.objects.with_scopes_disabled().filter(pk=membership.pk).delete()
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str
+
+
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str, invited_by: User, accept_url_for
+) -> NewInvitation:
+    """Invite ``email`` with ``role``; a pending invitation to the same address is replaced.
+
+    ``accept_url_for(token)`` builds the absolute link; the email is sent by a
+    Celery worker once the transaction has committed.
+    """
+    from organisations.tasks import send_invitation_email
+
+    email = email.strip().lower()
+    if (
+        Membership.objects.with_scopes_disabled()
+        .filter(organisation=organisation, user__email__iexact=email)
+        .exists()
+    ):
+        raise MembershipError(_("%(email)s is already a member.") % {"email": email})
+    token, token_hash = Invitation.new_token()
+    with transaction.atomic():
+        now = timezone.now()
+        Invitation.objects.with_scopes_disabled().filter(
+            organisation=organisation, email__iexact=email
+        ).pending().update(revoked_at=now)
+        invitation = Invitation.objects.with_scopes_disabled().create(
+            organisation=organisation,
+            email=email,
+            role=role,
+            token_hash=token_hash,
+            invited_by=invited_by,
+        )
+        accept_url = accept_url_for(token)
+        transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, accept_url))
+    return NewInvitation(invitation=invitation, token=token)
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.with_scopes_disabled().filter(pk=invitation.pk).pending().update(
+        revoked_at=timezone.now()
+    )
+
+
+def invitation_for_token(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.with_scopes_disabled()
+        .select_related("organisation", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        raise InvitationInvalid
+    return invitation
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Make ``user`` a member; the link works once, even for two clicks at the same time."""
+    with transaction.atomic():
+        invitation = invitation_for_token(token)
+        claimed = (
+            Invitation.objects.with_scopes_disabled()
+            .filter(pk=invitation.pk)
+            .pending()
+            .update(accepted_at=timezone.now(), accepted_by=user)
+        )
+        if claimed != 1:
+            raise InvitationInvalid
+        memberships = Membership.objects.with_scopes_disabled()
+        existing = memberships.filter(organisation=invitation.organisation, user=user).first()
+        if existing is not None:
+            # Already a member: the invitation is used up and the role stays.
+            return existing
+        try:
+            with transaction.atomic():
+                return memberships.create(
+                    organisation=invitation.organisation, user=user, role=invitation.role
+                )
+        except IntegrityError:
+            return memberships.get(organisation=invitation.organisation, user=user)
+
+
+def invitation_send_email(*, invitation_id: int, accept_url: str) -> bool:
+    """Send the invitation email; returns False if it is no longer pending."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    invitation = (
+        Invitation.objects.with_scopes_disabled()
+        .select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        return False
+    context = {"invitation": invitation, "accept_url": accept_url}
+    subject = _("Join %(org)s on Purpose Roadmap") % {"org": invitation.organisation.name}
+    body = render_to_string("organisations/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    Invitation.objects.with_scopes_disabled().filter(pk=invitation.pk).update(
+        email_sent_at=timezone.now()
+    )
+    return True
+
+
+def user_create_for_invitation(*, invitation: Invitation, full_name: str, password: str) -> User:
+    first, _sep, last = full_name.strip().partition(" ")
+    return User.objects.create_user(
+        email=invitation.email, password=password, first_name=first, last_name=last
+    )

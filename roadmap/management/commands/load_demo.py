@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from organisations import demo as organisations_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (idempotent: running it twice changes nothing)."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            org = organisations_demo.load_people()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo organisation ready: {org.name} (/o/{org.slug}/)")
+        )

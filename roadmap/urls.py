@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from organisations import views as organisation_views
+from roadmap import views
+
+urlpatterns = [
+    path("", organisation_views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("invite/<str:token>/", organisation_views.invitation_accept, name="invitation_accept"),
+    path("o/<slug:org_slug>/", include("organisations.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,130 @@
+import os
+import shutil
+import socket
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from organisations.models import Membership, Organisation, User
+from organisations.permissions import Role
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, png_file
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes"}
+
+# Playwright drives a real browser from its own event loop; the ORM calls a
+# test makes beside it are safe because the test is the only caller.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip when a service is missing; fail instead when REQUIRE_SERVICES=1 (CI)."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1: this must not be skipped)")
+    pytest.skip(reason)
+
+
+def _port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def require_postgres():
+    need(
+        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+        "PostgreSQL is not configured (set DATABASE_URL=postgres://…)",
+    )
+
+
+@pytest.fixture
+def require_redis():
+    url = settings.REDIS_URL
+    need(bool(url) and _port_open(url, 6379), "Redis is not configured or not running (REDIS_URL)")
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def require_chromium():
+    need(
+        shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM),
+        f"Chromium not found at {CHROMIUM}",
+    )
+
+
+ROLES = [Role.ADMIN, Role.FACILITATOR, Role.EXECUTIVE, Role.VIEWER]
+
+
+@dataclass
+class Tenant:
+    """One organisation with one member of each role."""
+
+    org: Organisation
+    members: dict[str, Membership] = field(default_factory=dict)
+
+    def user(self, role: str) -> User:
+        return self.members[role].user
+
+
+@dataclass
+class World:
+    """Our organisation, a foreign one, and someone who belongs to neither."""
+
+    ours: Tenant
+    foreign: Tenant
+    loner: User
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def make_tenant(name: str, slug: str) -> Tenant:
+    org = OrganisationFactory(name=name, slug=slug, logo=png_file())
+    tenant = Tenant(org=org)
+    for role in ROLES:
+        tenant.members[role] = MembershipFactory(
+            organisation=org, role=role, user=UserFactory(email=f"{role}@{slug}.example")
+        )
+    return tenant
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World(
+        ours=make_tenant("Ours Ltd", "ours"),
+        foreign=make_tenant("Foreign plc", "foreign"),
+        loner=UserFactory(email="loner@example.com"),
+    )
+
+
+@pytest.fixture
+def admin_client(world) -> Client:
+    return world.client(world.ours.user(Role.ADMIN))
