@@ -10,5 +10,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", organisation_views.invitation_accept, name="invitation_accept"),
     path("o/<slug:org_slug>/", include("organisations.urls")),
+    path("o/<slug:org_slug>/communities/", include("communities.urls")),
+    path("o/<slug:org_slug>/purposes/", include("purposes.urls")),
+    path("o/<slug:org_slug>/rounds/", include("purposes.scoring_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,8 +11,10 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 
+from communities.models import Community, CommunityKind, Need
 from organisations.models import Invitation, Membership, Organisation, User, hash_token
 from organisations.permissions import Role
+from purposes.models import Purpose, PurposeStatus, RoundStatus, ScoringRound
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -75,3 +77,68 @@ class InvitationFactory(UnscopedFactory):
     token = factory.Sequence(lambda n: f"test-token-{n}")
     token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
     invited_by = None
+
+
+class CommunityFactory(UnscopedFactory):
+    class Meta:
+        model = Community
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Community {n}")
+    kind = CommunityKind.CUSTOMERS
+    description = ""
+    estimated_size = 1000
+    position = factory.Sequence(int)
+
+
+class NeedFactory(UnscopedFactory):
+    class Meta:
+        model = Need
+
+    community = factory.SubFactory(CommunityFactory)
+    organisation = factory.SelfAttribute("community.organisation")
+    statement = factory.Sequence(lambda n: f"Need number {n}")
+    weight = 3
+    position = factory.Sequence(int)
+
+
+class PurposeFactory(UnscopedFactory):
+    class Meta:
+        model = Purpose
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Purpose {n}")
+    statement = "Help design engineers get their boards right first time."
+    participants = "Design engineers"
+    issue = "Prototype boards fail for avoidable reasons"
+    value_to_participants = "Working designs sooner"
+    value_to_organisation = "Engineers choose our parts"
+    status = PurposeStatus.DRAFT
+
+
+class ScoringRoundFactory(UnscopedFactory):
+    """A round over ``purposes``, ``needs`` and ``executives`` (lists, all of one org)."""
+
+    class Meta:
+        model = ScoringRound
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Round {n}")
+    status = RoundStatus.OPEN
+
+    @factory.post_generation
+    def purposes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.purposes.set(extracted)
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.needs.set(extracted)
+
+    @factory.post_generation
+    def executives(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.executives.set(extracted)
