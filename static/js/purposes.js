@@ -1,0 +1,1 @@
+// purposes pages: only what htmx cannot do.

@@ -1,0 +1,1 @@
+// scoring pages: only what htmx cannot do.
