@@ -3,18 +3,12 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
-from organisations.permissions import ROLE_DESCRIPTIONS, Role
+from organisations.permissions import Role
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EXECUTIVE)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].help_text = " ".join(
-            f"{label}: {ROLE_DESCRIPTIONS[value]}" for value, label in Role.choices
-        )
 
 
 class RoleForm(forms.Form):

@@ -2,10 +2,14 @@
 
 import os
 import tempfile
+import uuid
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("CELERY_QUEUE_DIR", tempfile.mkdtemp(prefix="roadmap-test-celery-"))
+# A queue of its own per test run: a worker started by a test never picks up
+# tasks left in a shared Redis by another run.
+os.environ.setdefault("CELERY_TEST_QUEUE", f"roadmap-test-{uuid.uuid4().hex[:12]}")
 
 from roadmap.settings import *  # noqa: F403
 from roadmap.settings import DATABASES, VAR_DIR
@@ -22,3 +26,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # server need a database another process can open.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 STATIC_ROOT = tempfile.mkdtemp(prefix="roadmap-test-static-")
+CELERY_TASK_DEFAULT_QUEUE = os.environ["CELERY_TEST_QUEUE"]

@@ -1,7 +1,7 @@
 import os
-import shutil
 import socket
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -66,15 +66,27 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium, never a downloaded browser; every browser test goes
+    # through here, so a missing Chromium skips them (or fails them in CI).
+    need(os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
 @pytest.fixture
-def require_chromium():
-    need(
-        shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM),
-        f"Chromium not found at {CHROMIUM}",
-    )
+def screenshot():
+    """``screenshot(page, "step-name")`` saves var/screenshots/<test>/<n>-step-name.png."""
+    counter = iter(range(1, 1000))
+
+    def take(page, name: str) -> None:
+        test_name = os.environ.get("PYTEST_CURRENT_TEST", "test").split(":")[-1].split(" ")[0]
+        folder = SCREENSHOTS / test_name
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
+
+    return take
 
 
 ROLES = [Role.ADMIN, Role.FACILITATOR, Role.EXECUTIVE, Role.VIEWER]
