@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from communities import demo as communities_demo
 from organisations import demo as organisations_demo
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             org = organisations_demo.load_people()
+            communities_demo.load(org)
         self.stdout.write(
             self.style.SUCCESS(f"Demo organisation ready: {org.name} (/o/{org.slug}/)")
         )
