@@ -3,6 +3,8 @@ from django.db import transaction
 
 from communities import demo as communities_demo
 from organisations import demo as organisations_demo
+from purposes import demo as purposes_demo
+from purposes import scoring_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +14,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             org = organisations_demo.load_people()
             communities_demo.load(org)
+            purposes_demo.load(org)
+            scoring_demo.load(org)
         self.stdout.write(
             self.style.SUCCESS(f"Demo organisation ready: {org.name} (/o/{org.slug}/)")
         )

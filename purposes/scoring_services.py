@@ -1,0 +1,252 @@
+"""Writes for scoring rounds: open, score, reveal, close, and level wordings."""
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Need
+from organisations.models import Membership, Organisation, User
+from organisations.permissions import Perm, Role, role_has
+from purposes import levels
+from purposes.models import (
+    Characteristic,
+    CharacteristicLevel,
+    CharacteristicScore,
+    NeedScore,
+    Purpose,
+    RoundStatus,
+    ScoringRound,
+)
+
+
+class ScoringError(Exception):
+    """A change to a round that must not happen; the message says why."""
+
+
+class RoundNotFound(ScoringError):
+    """No such round in this organisation."""
+
+
+SCORING_ROLES = [role for role in Role.values if role_has(role, Perm.SCORE)]
+
+
+def _refuse_foreign(organisation: Organisation, objects: Iterable, message: str) -> None:
+    if any(obj.organisation_id != organisation.pk for obj in objects):
+        raise ScoringError(message)
+
+
+def round_open(
+    *,
+    organisation: Organisation,
+    name: str,
+    purposes: Iterable[Purpose],
+    needs: Iterable[Need],
+    executives: Iterable[User],
+    created_by: User,
+    fit_weight_percent: int = 50,
+) -> ScoringRound:
+    """Open a blind round over ``purposes`` × ``needs``, scored by ``executives``."""
+    purposes, needs, executives = list(purposes), list(needs), list(executives)
+    if not purposes:
+        raise ScoringError(_("Choose at least one purpose to score."))
+    if not needs:
+        raise ScoringError(_("Choose at least one need to score against."))
+    if not executives:
+        raise ScoringError(_("Choose at least one executive to score."))
+    if not 0 <= fit_weight_percent <= 100:
+        raise ScoringError(_("The share of need fit must be between 0 and 100 %."))
+    _refuse_foreign(organisation, purposes, _("A purpose belongs to another organisation."))
+    _refuse_foreign(organisation, needs, _("A need belongs to another organisation."))
+    scorer_ids = set(
+        Membership.objects.with_scopes_disabled()
+        .filter(
+            organisation=organisation,
+            user__in=executives,
+            role__in=SCORING_ROLES,
+        )
+        .values_list("user_id", flat=True)
+    )
+    if scorer_ids != {user.pk for user in executives}:
+        raise ScoringError(_("Everyone who scores must be a member whose role may score."))
+    with transaction.atomic():
+        scoring_round = ScoringRound.objects.create(
+            organisation=organisation,
+            name=name.strip(),
+            fit_weight_percent=fit_weight_percent,
+            created_by=created_by,
+        )
+        scoring_round.purposes.set(purposes)
+        scoring_round.needs.set(needs)
+        scoring_round.executives.set(executives)
+    return scoring_round
+
+
+def round_reveal(*, scoring_round: ScoringRound) -> ScoringRound:
+    """Show everyone's scores. Only an open round can be revealed, once."""
+    now = timezone.now()
+    changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=RoundStatus.OPEN).update(
+        status=RoundStatus.REVEALED, revealed_at=now
+    )
+    if changed != 1:
+        raise ScoringError(_("Only a round that is open for scoring can be revealed."))
+    scoring_round.status, scoring_round.revealed_at = RoundStatus.REVEALED, now
+    return scoring_round
+
+
+def round_close(*, scoring_round: ScoringRound) -> ScoringRound:
+    """Make a revealed round read-only for good."""
+    now = timezone.now()
+    changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=RoundStatus.REVEALED).update(
+        status=RoundStatus.CLOSED, closed_at=now
+    )
+    if changed != 1:
+        raise ScoringError(_("Reveal the round before closing it; a closed round cannot change."))
+    scoring_round.status, scoring_round.closed_at = RoundStatus.CLOSED, now
+    return scoring_round
+
+
+def round_set_fit_weight(*, scoring_round: ScoringRound, fit_weight_percent: int) -> ScoringRound:
+    if not 0 <= fit_weight_percent <= 100:
+        raise ScoringError(_("The share of need fit must be between 0 and 100 %."))
+    changed = (
+        ScoringRound.objects.filter(pk=scoring_round.pk)
+        .exclude(status=RoundStatus.CLOSED)
+        .update(fit_weight_percent=fit_weight_percent)
+    )
+    if changed != 1:
+        raise ScoringError(_("This round is closed and can no longer change."))
+    scoring_round.fit_weight_percent = fit_weight_percent
+    return scoring_round
+
+
+def _score_refusal(
+    *, organisation: Organisation, round_id: int, scorer: User, purpose_id: int
+) -> ScoringError:
+    """Why a score was refused; only reached when the one-query check failed."""
+    scoring_round = ScoringRound.objects.filter(organisation=organisation, pk=round_id).first()
+    if scoring_round is None:
+        return RoundNotFound(_("There is no such round."))
+    if scoring_round.status != RoundStatus.OPEN:
+        return ScoringError(_("This round is no longer open for scoring; nothing was saved."))
+    if not scoring_round.executives.filter(pk=scorer.pk).exists():
+        return ScoringError(_("You are not one of the scorers in this round; nothing was saved."))
+    if not scoring_round.purposes.filter(pk=purpose_id).exists():
+        return ScoringError(_("That purpose is not part of this round; nothing was saved."))
+    return ScoringError(_("That need is not part of this round; nothing was saved."))
+
+
+def score_save(
+    *,
+    organisation: Organisation,
+    round_id: int,
+    scorer: User,
+    purpose_id: int,
+    score: int,
+    need_id: int | None = None,
+    characteristic: str | None = None,
+) -> None:
+    """Store one score (insert or replace): a need fit 0–5 or a characteristic 1–5.
+
+    The hot path of a workshop: one query checks the round is open and has
+    this scorer, purpose and need; one INSERT … ON CONFLICT stores the score.
+    """
+    if (need_id is None) == (characteristic is None):
+        raise ScoringError(_("Score either a need or a characteristic."))
+    if need_id is not None:
+        low, high = levels.NEED_FIT_MIN, levels.NEED_FIT_MAX
+    else:
+        if characteristic not in Characteristic.values:
+            raise ScoringError(_("There is no such characteristic; nothing was saved."))
+        low, high = levels.CHARACTERISTIC_MIN, levels.CHARACTERISTIC_MAX
+    if not low <= score <= high:
+        raise ScoringError(
+            _("A score must be a whole number from %(low)s to %(high)s; nothing was saved.")
+            % {"low": low, "high": high}
+        )
+    check = ScoringRound.objects.filter(
+        organisation=organisation,
+        pk=round_id,
+        status=RoundStatus.OPEN,
+        executives=scorer,
+        purposes=purpose_id,
+    )
+    if need_id is not None:
+        check = check.filter(needs=need_id)
+    with transaction.atomic():
+        if not check.exists():
+            raise _score_refusal(
+                organisation=organisation,
+                round_id=round_id,
+                scorer=scorer,
+                purpose_id=purpose_id,
+            )
+        if need_id is not None:
+            NeedScore.objects.bulk_create(
+                [
+                    NeedScore(
+                        organisation=organisation,
+                        round_id=round_id,
+                        purpose_id=purpose_id,
+                        need_id=need_id,
+                        scorer=scorer,
+                        score=score,
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["round", "purpose", "need", "scorer"],
+                update_fields=["score", "updated_at"],
+            )
+        else:
+            CharacteristicScore.objects.bulk_create(
+                [
+                    CharacteristicScore(
+                        organisation=organisation,
+                        round_id=round_id,
+                        purpose_id=purpose_id,
+                        characteristic=characteristic,
+                        scorer=scorer,
+                        score=score,
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["round", "purpose", "characteristic", "scorer"],
+                update_fields=["score", "updated_at"],
+            )
+
+
+def levels_update(
+    *, organisation: Organisation, descriptions: Mapping[tuple[str, int], str]
+) -> int:
+    """Store an organisation's wording of characteristic levels; returns how many are its own.
+
+    A blank wording, or one equal to the product's sentence, removes the
+    organisation's row so the default (and any improvement to it) applies.
+    """
+    defaults = levels.characteristic_sentences()
+    own = {}
+    for (characteristic, level), text in descriptions.items():
+        if characteristic not in defaults or level not in defaults[characteristic]:
+            raise ScoringError(_("There is no such characteristic level."))
+        text = text.strip()
+        if len(text) > 300:
+            raise ScoringError(_("A level's sentence can be at most 300 characters."))
+        if text and text != defaults[characteristic][level]:
+            own[characteristic, level] = text
+    with transaction.atomic():
+        CharacteristicLevel.objects.with_scopes_disabled().filter(
+            organisation=organisation
+        ).delete()
+        CharacteristicLevel.objects.with_scopes_disabled().bulk_create(
+            [
+                CharacteristicLevel(
+                    organisation=organisation,
+                    characteristic=characteristic,
+                    level=level,
+                    description=text,
+                )
+                for (characteristic, level), text in own.items()
+            ]
+        )
+    return len(own)
