@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from roadmap.models import Milestone, MilestoneDependency, Phase, PhasePurpose, Roadmap
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+    fields = ["name", "start", "end", "organisation"]
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "start", "end", "status", "owner"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["title", "organisation__name"]
+    raw_id_fields = ["owner"]
+    readonly_fields = ["ical_token", "created_at", "updated_at"]
+    inlines = [PhaseInline]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "roadmap", "start", "end", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "roadmap__title"]
+    raw_id_fields = ["roadmap"]
+
+
+@admin.register(PhasePurpose)
+class PhasePurposeAdmin(admin.ModelAdmin):
+    list_display = ["purpose", "phase", "position", "organisation"]
+    list_filter = ["organisation"]
+    raw_id_fields = ["phase", "purpose"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "start", "end", "status", "roadmap", "organisation"]
+    list_filter = ["kind", "status", "organisation"]
+    search_fields = ["title", "roadmap__title"]
+    raw_id_fields = ["roadmap", "owner", "purpose", "community"]
+
+
+@admin.register(MilestoneDependency)
+class MilestoneDependencyAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "organisation"]
+    list_filter = ["organisation"]
+    raw_id_fields = ["predecessor", "successor"]
