@@ -1,7 +1,6 @@
 """Blind scoring rounds: open, score, watch progress, reveal, read and compare results."""
 
 import csv
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import Count, Max
@@ -13,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.models import Need
-from organisations.models import User
 from organisations.permissions import Perm
 from organisations.tenancy import org_view
 from purposes import levels, scoring
@@ -23,10 +21,10 @@ from purposes.models import (
     CharacteristicLevel,
     CharacteristicScore,
     NeedScore,
-    Purpose,
     RoundStatus,
     ScoringRound,
 )
+from purposes.results import RoundData, heatmap, round_data
 from purposes.scoring_forms import (
     CompareForm,
     FitWeightForm,
@@ -357,50 +355,6 @@ def score_save_view(request: HttpRequest, round_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- results
 
 
-@dataclass
-class RoundData:
-    scoring_round: ScoringRound
-    purposes: list[Purpose]
-    needs: list[Need]
-    executives: list[User]
-    need_rows: list[tuple]
-    char_rows: list[tuple]
-
-    @property
-    def weights(self) -> dict[int, int]:
-        return {need.pk: need.weight for need in self.needs}
-
-    def results(self, weights: dict[int, int] | None = None) -> list[scoring.PurposeResult]:
-        return scoring.round_results(
-            purposes=[p.pk for p in self.purposes],
-            needs=[n.pk for n in self.needs],
-            weights=weights or self.weights,
-            need_scores=self.need_rows,
-            char_scores=self.char_rows,
-            fit_weight_percent=self.scoring_round.fit_weight_percent,
-        )
-
-
-def _round_data(scoring_round: ScoringRound) -> RoundData:
-    """Everything the results need, in five queries whatever the size of the round."""
-    return RoundData(
-        scoring_round=scoring_round,
-        purposes=list(scoring_round.purposes.all()),
-        needs=list(scoring_round.needs.select_related("community")),
-        executives=list(scoring_round.executives.order_by("first_name", "last_name", "email")),
-        need_rows=list(
-            NeedScore.objects.filter(round=scoring_round).values_list(
-                "purpose_id", "need_id", "scorer_id", "score"
-            )
-        ),
-        char_rows=list(
-            CharacteristicScore.objects.filter(round=scoring_round).values_list(
-                "purpose_id", "characteristic", "scorer_id", "score"
-            )
-        ),
-    )
-
-
 def _what_if_weights(query: QueryDict, needs: list[Need]) -> dict[int, int]:
     """Need weights from ``w<need id>`` parameters; anything unusable keeps the saved weight."""
     weights = {}
@@ -438,82 +392,6 @@ def _ranking_context(data: RoundData, weights: dict[int, int]) -> dict:
     }
 
 
-def _heatmap(data: RoundData, results: list[scoring.PurposeResult]) -> dict:
-    by_pk = {p.pk: p for p in data.purposes}
-    names = {user.pk: user.display_name for user in data.executives}
-    columns = [by_pk[result.purpose] for result in results]
-
-    def individual(rows, purpose_pk, criterion):
-        return sorted(
-            (names.get(scorer, "?"), value)
-            for p, c, scorer, value in rows
-            if p == purpose_pk and c == criterion
-        )
-
-    need_lines = []
-    disagreements = []
-    for need in data.needs:
-        cells = []
-        for result in results:
-            mean = result.need_means[need.pk]
-            spread = result.need_spreads[need.pk]
-            flagged = scoring.is_disagreement(spread)
-            cells.append(
-                {"mean": mean, "heat": scoring.heat_level(mean), "spread": spread, "flag": flagged}
-            )
-            if flagged:
-                disagreements.append(
-                    {
-                        "purpose": by_pk[result.purpose],
-                        "criterion": need.statement,
-                        "spread": spread,
-                        "scores": individual(data.need_rows, result.purpose, need.pk),
-                    }
-                )
-        need_lines.append({"need": need, "cells": cells})
-    char_lines = []
-    for characteristic in CHARACTERISTICS:
-        cells = []
-        for result in results:
-            mean = result.char_means[characteristic.value]
-            spread = result.char_spreads[characteristic.value]
-            flagged = scoring.is_disagreement(spread)
-            share = None
-            if mean is not None:
-                share = scoring.characteristic_share(characteristic.value, mean)
-            cells.append(
-                {
-                    "mean": mean,
-                    "heat": None if share is None else scoring.heat_level(share * 5),
-                    "spread": spread,
-                    "flag": flagged,
-                }
-            )
-            if flagged:
-                disagreements.append(
-                    {
-                        "purpose": by_pk[result.purpose],
-                        "criterion": characteristic.label,
-                        "spread": spread,
-                        "scores": individual(data.char_rows, result.purpose, characteristic.value),
-                    }
-                )
-        char_lines.append(
-            {
-                "label": characteristic.label,
-                "inverse": characteristic == Characteristic.RISK,
-                "cells": cells,
-            }
-        )
-    disagreements.sort(key=lambda d: (-d["spread"], d["purpose"].title, d["criterion"]))
-    return {
-        "columns": columns,
-        "need_lines": need_lines,
-        "char_lines": char_lines,
-        "disagreements": disagreements,
-    }
-
-
 def _not_revealed(request: HttpRequest, scoring_round: ScoringRound) -> HttpResponse:
     return render(request, "scoring/not_revealed.html", {"round": scoring_round}, status=403)
 
@@ -525,7 +403,7 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
     scoring_round = get_object_or_404(ScoringRound, pk=round_id)
     if not _is_revealed(scoring_round):
         return _not_revealed(request, scoring_round)
-    data = _round_data(scoring_round)
+    data = round_data(scoring_round)
     can_run = _can(request, Perm.RUN_WORKSHOP)
     # The what-if is the facilitator's: others always see the saved weights.
     weights = _what_if_weights(request.GET, data.needs) if can_run else data.weights
@@ -538,7 +416,7 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.htmx and request.GET.get("what_if"):
         return render(request, "scoring/results.html#ranking", context)
     context.update(
-        _heatmap(data, data.results()),
+        heatmap(data, data.results()),
         fit_weight_form=FitWeightForm(
             initial={"fit_weight_percent": scoring_round.fit_weight_percent}
         ),
@@ -591,7 +469,7 @@ def export_csv(request: HttpRequest, round_id: int) -> HttpResponse:
     scoring_round = get_object_or_404(ScoringRound, pk=round_id)
     if not _is_revealed(scoring_round):
         return _not_revealed(request, scoring_round)
-    data = _round_data(scoring_round)
+    data = round_data(scoring_round)
     need_scores = {(p, n, s): v for p, n, s, v in data.need_rows}
     char_scores = {(p, c, s): v for p, c, s, v in data.char_rows}
     filename = f"{slugify(scoring_round.name) or 'round'}-scores.csv"
@@ -656,8 +534,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         status = 422
     elif form.is_bound:
-        first = _round_data(form.cleaned_data["first"])
-        second = _round_data(form.cleaned_data["second"])
+        first = round_data(form.cleaned_data["first"])
+        second = round_data(form.cleaned_data["second"])
         first_results = {r.purpose: r for r in first.results()}
         second_results = {r.purpose: r for r in second.results()}
         purposes = {p.pk: p for p in first.purposes}

@@ -13,5 +13,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/communities/", include("communities.urls")),
     path("o/<slug:org_slug>/purposes/", include("purposes.urls")),
     path("o/<slug:org_slug>/rounds/", include("purposes.scoring_urls")),
+    path("o/<slug:org_slug>/roadmaps/", include("roadmap.roadmap_urls")),
+    path("o/<slug:org_slug>/roadmaps/", include("roadmap.exchange_urls")),
+    path("o/<slug:org_slug>/briefs/", include("reports.urls")),
+    path("calendar/", include("roadmap.feed_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,146 @@
+"""Everything known about one roadmap, read in a fixed number of queries.
+
+The roadmap page, its exports and the board brief all start here, so they
+show the same timeline, warnings and indices. The rows are fetched once; the
+pure modules (``timeline``, ``charts``, ``diagnostics``, ``readiness``,
+``dependencies``) turn them into pictures and numbers without touching the
+database. Call it inside the organisation's scope.
+"""
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from purposes.models import Purpose, ScoringRound
+from purposes.results import RoundData, latest_revealed_round, round_data
+from purposes.scoring import PurposeResult
+from roadmap import charts, diagnostics
+from roadmap import dependencies as deps
+from roadmap import readiness as indices
+from roadmap.models import Milestone, MilestoneDependency, Phase, PhasePurpose, Roadmap
+from roadmap.timeline import (
+    TimelineInput,
+    TimelineLayout,
+    layout_timeline,
+    timeline_input_from_models,
+)
+
+
+@dataclass
+class RoadmapOverview:
+    roadmap: Roadmap
+    phases: list[Phase]
+    placements: list[PhasePurpose]  # phase and purpose selected
+    milestones: list[Milestone]  # owner, purpose and community selected
+    dependencies: list[MilestoneDependency]
+    # The purposes placed in the roadmap, in the order they first appear.
+    purposes: list[Purpose]
+    scoring_round: ScoringRound | None
+    round: RoundData | None
+    # Results of the latest revealed round, ranked; empty without one.
+    results: list[PurposeResult] = field(default_factory=list)
+    timeline: TimelineInput | None = None
+    warnings: list[diagnostics.RoadmapWarning] = field(default_factory=list)
+    date_conflicts: list[deps.DateConflict] = field(default_factory=list)
+    readiness: indices.Readiness | None = None
+    risk_matrix: charts.RiskMatrix | None = None
+    investment_value: charts.InvestmentValueChart | None = None
+    community_targets: list[charts.TargetSeries] = field(default_factory=list)
+
+    def layout(self, *, today: date | None = None, width: int | None = None) -> TimelineLayout:
+        """The timeline laid out for a given width (the page and the PDF differ)."""
+        options = {"today": today or timezone.localdate()}
+        if width is not None:
+            options["width"] = width
+        return layout_timeline(self.timeline, **options)
+
+    def result_for(self, purpose_id: Hashable) -> PurposeResult | None:
+        return next((r for r in self.results if r.purpose == purpose_id), None)
+
+    @property
+    def milestones_by_id(self) -> dict[Hashable, Milestone]:
+        return {m.pk: m for m in self.milestones}
+
+
+def _placed_purposes(placements: list[PhasePurpose]) -> list[Purpose]:
+    seen: dict[Hashable, Purpose] = {}
+    for placement in placements:
+        seen.setdefault(placement.purpose_id, placement.purpose)
+    return list(seen.values())
+
+
+def roadmap_overview(roadmap: Roadmap) -> RoadmapOverview:
+    """Read a roadmap and compute its timeline input, warnings, indices and charts.
+
+    About ten queries, whatever the number of phases, purposes or milestones.
+    """
+    phases = list(Phase.objects.filter(roadmap=roadmap).order_by("start", "pk"))
+    placements = list(
+        PhasePurpose.objects.filter(phase__roadmap=roadmap)
+        .select_related("phase", "purpose")
+        .prefetch_related(Prefetch("purpose__communities"))
+        .order_by("phase__start", "position", "pk")
+    )
+    milestones = list(
+        Milestone.objects.filter(roadmap=roadmap)
+        .select_related("owner", "purpose", "community")
+        .order_by("start", "pk")
+    )
+    edges = list(MilestoneDependency.objects.filter(successor__roadmap=roadmap).order_by("pk"))
+    purposes = _placed_purposes(placements)
+
+    scoring_round = latest_revealed_round()
+    data = round_data(scoring_round) if scoring_round is not None else None
+    results = data.results() if data is not None else []
+    placed_ids = {p.pk for p in purposes}
+    placed_results = [r for r in results if r.purpose in placed_ids]
+
+    investments, values = indices.money_from_models(milestones)
+    ready = indices.readiness(
+        indices.ReadinessInput(
+            purpose_scores=[r.overall for r in placed_results if r.overall is not None],
+            needs=([indices.NeedWeight(n.pk, n.weight) for n in data.needs] if data else []),
+            fit={
+                r.purpose: {k: v for k, v in r.need_means.items() if v is not None}
+                for r in placed_results
+            },
+            risks=indices.risks_from_models(milestones),
+            investments=investments,
+            values=values,
+            currency=roadmap.currency,
+        )
+    )
+    dated_investments, dated_values = charts.dated_money_from_models(milestones)
+    return RoadmapOverview(
+        roadmap=roadmap,
+        phases=phases,
+        placements=placements,
+        milestones=milestones,
+        dependencies=edges,
+        purposes=purposes,
+        scoring_round=scoring_round,
+        round=data,
+        results=results,
+        timeline=timeline_input_from_models(roadmap, phases, placements, milestones, edges),
+        warnings=diagnostics.roadmap_warnings(
+            diagnostics.facts_from_models(purposes, placements, phases, milestones)
+        ),
+        date_conflicts=deps.date_conflicts(
+            deps.dated_milestones_from_models(milestones),
+            deps.edges_from_models(edges),
+        ),
+        readiness=ready,
+        risk_matrix=charts.risk_matrix(charts.risk_points_from_models(milestones)),
+        investment_value=charts.investment_value_by_phase(
+            [charts.PhaseSpan(p.pk, p.name, p.start, p.end) for p in phases],
+            dated_investments,
+            dated_values,
+            roadmap.currency,
+        ),
+        community_targets=charts.community_targets(
+            charts.community_targets_from_models(milestones)
+        ),
+    )
