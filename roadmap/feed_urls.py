@@ -1,7 +1,11 @@
 """The iCalendar feed: public, at a secret and revocable URL, outside any organisation."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from roadmap import exchange_views as views
 
 app_name = "calendar"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>.ics", views.calendar_feed, name="feed"),
+]

@@ -5,6 +5,7 @@ from communities import demo as communities_demo
 from organisations import demo as organisations_demo
 from purposes import demo as purposes_demo
 from purposes import scoring_demo
+from roadmap import demo as roadmap_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             communities_demo.load(org)
             purposes_demo.load(org)
             scoring_demo.load(org)
+            roadmap_demo.load(org)
         self.stdout.write(
             self.style.SUCCESS(f"Demo organisation ready: {org.name} (/o/{org.slug}/)")
         )
