@@ -5,7 +5,11 @@ round through ``round_data`` and draw its heatmap with ``heatmap``, so they
 show the same numbers.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
 from communities.models import Need
 from organisations.models import User
@@ -75,17 +79,45 @@ def round_data(scoring_round: ScoringRound) -> RoundData:
     )
 
 
+def _scores_by_cell(rows: list[tuple], names: dict[int, str]) -> dict:
+    """``{(purpose, criterion): [(name, score), …]}``, lowest score first, then by name."""
+    cells: dict = defaultdict(list)
+    for purpose, criterion, scorer, value in rows:
+        cells[purpose, criterion].append((names.get(scorer, "?"), value))
+    for scores in cells.values():
+        scores.sort(key=lambda pair: (pair[1], pair[0]))
+    return cells
+
+
+def _cell(mean: float | None, heat: int | None, spread: int | None, flagged: bool) -> dict:
+    """One heatmap cell, its class and text made here: the page draws hundreds."""
+    css = "heat heat-none" if heat is None else f"heat heat-{heat}"
+    return {
+        "mean": mean,
+        "heat": heat,
+        "spread": spread,
+        "flag": flagged,
+        "css": css + " disagree" if flagged else css,
+        "text": None if mean is None else floatformat(mean, 1),
+        "flag_label": (
+            _("disagreement: scores %(spread)s points apart") % {"spread": spread}
+            if flagged
+            else ""
+        ),
+    }
+
+
 def heatmap(data: RoundData, results: list[scoring.PurposeResult]) -> dict:
+    """Cells of the purposes × needs (and characteristics) heatmap, in ranked order.
+
+    Every row of scores is visited once: the page must stay quick for a
+    round of 10 purposes × 20 needs × 8 executives, where most cells differ.
+    """
     by_pk = {p.pk: p for p in data.purposes}
     names = {user.pk: user.display_name for user in data.executives}
     columns = [by_pk[result.purpose] for result in results]
-
-    def individual(rows, purpose_pk, criterion):
-        return sorted(
-            (names.get(scorer, "?"), value)
-            for p, c, scorer, value in rows
-            if p == purpose_pk and c == criterion
-        )
+    need_scores = _scores_by_cell(data.need_rows, names)
+    char_scores = _scores_by_cell(data.char_rows, names)
 
     need_lines = []
     disagreements = []
@@ -95,16 +127,14 @@ def heatmap(data: RoundData, results: list[scoring.PurposeResult]) -> dict:
             mean = result.need_means[need.pk]
             spread = result.need_spreads[need.pk]
             flagged = scoring.is_disagreement(spread)
-            cells.append(
-                {"mean": mean, "heat": scoring.heat_level(mean), "spread": spread, "flag": flagged}
-            )
+            cells.append(_cell(mean, scoring.heat_level(mean), spread, flagged))
             if flagged:
                 disagreements.append(
                     {
                         "purpose": by_pk[result.purpose],
                         "criterion": need.statement,
                         "spread": spread,
-                        "scores": individual(data.need_rows, result.purpose, need.pk),
+                        "scores": need_scores[result.purpose, need.pk],
                     }
                 )
         need_lines.append({"need": need, "cells": cells})
@@ -118,21 +148,15 @@ def heatmap(data: RoundData, results: list[scoring.PurposeResult]) -> dict:
             share = None
             if mean is not None:
                 share = scoring.characteristic_share(characteristic.value, mean)
-            cells.append(
-                {
-                    "mean": mean,
-                    "heat": None if share is None else scoring.heat_level(share * 5),
-                    "spread": spread,
-                    "flag": flagged,
-                }
-            )
+            heat = None if share is None else scoring.heat_level(share * 5)
+            cells.append(_cell(mean, heat, spread, flagged))
             if flagged:
                 disagreements.append(
                     {
                         "purpose": by_pk[result.purpose],
                         "criterion": characteristic.label,
                         "spread": spread,
-                        "scores": individual(data.char_rows, result.purpose, characteristic.value),
+                        "scores": char_scores[result.purpose, characteristic.value],
                     }
                 )
         char_lines.append(

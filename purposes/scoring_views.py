@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities.models import Need
 from organisations.permissions import Perm
+from organisations.ratelimit import rate_limit
 from organisations.tenancy import org_view
 from purposes import levels, scoring
 from purposes import services as purpose_services
@@ -45,6 +46,7 @@ from purposes.scoring_services import (
 )
 
 CHARACTERISTICS = list(Characteristic)
+DISAGREEMENTS_LISTED = 12
 
 
 def _can(request: HttpRequest, perm: Perm) -> bool:
@@ -313,6 +315,9 @@ def score(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_POST
 @org_view(Perm.SCORE)
+@rate_limit(
+    "score_save", setting="ROADMAP_RATE_SCORE_SAVE", htmx_template="scoring/score.html#save-state"
+)
 def score_save_view(request: HttpRequest, round_id: int) -> HttpResponse:
     """Store one score. htmx gets a few words back; a plain form post, the page."""
     form = ScoreForm(request.POST)
@@ -370,9 +375,10 @@ def _what_if_weights(query: QueryDict, needs: list[Need]) -> dict[int, int]:
     return weights
 
 
-def _ranking_context(data: RoundData, weights: dict[int, int]) -> dict:
+def _ranking_context(
+    data: RoundData, weights: dict[int, int], base: list[scoring.PurposeResult]
+) -> dict:
     order = [p.pk for p in data.purposes]
-    base = data.results()
     ranked = scoring.reweighted(base, weights, data.scoring_round.fit_weight_percent, order)
     stability = scoring.top_stability(base, weights, data.scoring_round.fit_weight_percent, order)
     by_pk = {p.pk: p for p in data.purposes}
@@ -407,16 +413,22 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
     can_run = _can(request, Perm.RUN_WORKSHOP)
     # The what-if is the facilitator's: others always see the saved weights.
     weights = _what_if_weights(request.GET, data.needs) if can_run else data.weights
+    base = data.results()
     context = {
         "round": scoring_round,
         "data": data,
         "can_run": can_run,
-        **_ranking_context(data, weights),
+        **_ranking_context(data, weights, base),
     }
     if request.htmx and request.GET.get("what_if"):
         return render(request, "scoring/results.html#ranking", context)
+    cells = heatmap(data, base)
     context.update(
-        heatmap(data, data.results()),
+        cells,
+        # The widest disagreements are the ones to talk about; the heatmap
+        # flags every one and the CSV has every score.
+        disagreements_shown=cells["disagreements"][:DISAGREEMENTS_LISTED],
+        disagreements_more=max(0, len(cells["disagreements"]) - DISAGREEMENTS_LISTED),
         fit_weight_form=FitWeightForm(
             initial={"fit_weight_percent": scoring_round.fit_weight_percent}
         ),
@@ -528,8 +540,15 @@ def export_csv(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_GET
 @org_view(Perm.VIEW)
 def compare(request: HttpRequest) -> HttpResponse:
-    form = CompareForm(request.GET or None)
-    context: dict = {"form": form}
+    revealed = list(
+        ScoringRound.objects.exclude(status=RoundStatus.OPEN)
+        .order_by("-opened_at", "-pk")
+        .values_list("pk", flat=True)[:2]
+    )
+    # Unasked, the page offers the two latest revealed rounds, older first.
+    initial = {"first": revealed[1], "second": revealed[0]} if len(revealed) == 2 else {}
+    form = CompareForm(request.GET or None, initial=initial)
+    context: dict = {"form": form, "can_compare": len(revealed) == 2}
     status = 200
     if form.is_bound and not form.is_valid():
         status = 422

@@ -46,7 +46,7 @@ def test_executive_scoring_page_shows_only_their_own_scores(world, scored):
     page = world.client(world.ours.user(Role.EXECUTIVE)).get(_url("score", scored))
     assert page.status_code == 200
     assert b" checked" not in page.content
-    assert b"You have scored 0 of 7" in page.content
+    assert b'You have scored <strong id="score-done">0</strong> of 7' in page.content
 
 
 def test_facilitator_scoring_page_shows_their_own(world, scored):

@@ -95,3 +95,29 @@ def test_what_if_queries_do_not_grow(world):
         url = _url("results", scoring_round, f"?what_if=1&{weights}")
         counts.append(_count(client, url, HTTP_HX_REQUEST="true"))
     assert counts[0] == counts[1], counts
+
+
+def test_round_list_queries_do_not_grow_with_the_rounds(world):
+    client = world.client(world.ours.user(Role.EXECUTIVE))
+    client.get("/")
+    url = reverse("scoring:list", kwargs={"org_slug": "ours"})
+    counts = []
+    for rounds in (1, 4):
+        for _ in range(rounds):
+            _fill(build_round(world.ours, status=RoundStatus.REVEALED, **LARGE))
+        counts.append(_count(client, url))
+    assert counts[0] == counts[1], counts
+
+
+def test_compare_queries_do_not_grow_with_the_rounds(world):
+    client = world.client(world.ours.user(Role.VIEWER))
+    client.get("/")
+    url = reverse("scoring:compare", kwargs={"org_slug": "ours"})
+    counts = []
+    for size in (SMALL, LARGE):
+        first = build_round(world.ours, status=RoundStatus.REVEALED, **size)
+        second = build_round(world.ours, status=RoundStatus.CLOSED, **size)
+        _fill(first)
+        _fill(second, seed=1)
+        counts.append(_count(client, f"{url}?first={first.pk}&second={second.pk}"))
+    assert counts[0] == counts[1], counts
