@@ -12,6 +12,7 @@ class PhaseInline(admin.TabularInline):
 @admin.register(Roadmap)
 class RoadmapAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "start", "end", "status", "owner"]
+    list_select_related = ["organisation", "owner"]
     list_filter = ["status", "organisation"]
     search_fields = ["title", "organisation__name"]
     raw_id_fields = ["owner"]
@@ -22,6 +23,7 @@ class RoadmapAdmin(admin.ModelAdmin):
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
     list_display = ["name", "roadmap", "start", "end", "organisation"]
+    list_select_related = ["roadmap", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name", "roadmap__title"]
     raw_id_fields = ["roadmap"]
@@ -30,6 +32,7 @@ class PhaseAdmin(admin.ModelAdmin):
 @admin.register(PhasePurpose)
 class PhasePurposeAdmin(admin.ModelAdmin):
     list_display = ["purpose", "phase", "position", "organisation"]
+    list_select_related = ["purpose", "phase", "organisation"]
     list_filter = ["organisation"]
     raw_id_fields = ["phase", "purpose"]
 
@@ -37,6 +40,7 @@ class PhasePurposeAdmin(admin.ModelAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "start", "end", "status", "roadmap", "organisation"]
+    list_select_related = ["roadmap", "organisation"]
     list_filter = ["kind", "status", "organisation"]
     search_fields = ["title", "roadmap__title"]
     raw_id_fields = ["roadmap", "owner", "purpose", "community"]
@@ -45,5 +49,6 @@ class MilestoneAdmin(admin.ModelAdmin):
 @admin.register(MilestoneDependency)
 class MilestoneDependencyAdmin(admin.ModelAdmin):
     list_display = ["predecessor", "successor", "organisation"]
+    list_select_related = ["predecessor", "successor", "organisation"]
     list_filter = ["organisation"]
     raw_id_fields = ["predecessor", "successor"]

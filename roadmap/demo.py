@@ -24,7 +24,8 @@ from django_scopes import scope
 
 from communities.models import Community
 from organisations.models import Organisation, User
-from purposes.models import Purpose
+from purposes.models import Purpose, PurposeStatus
+from purposes.services import purpose_set_status
 from roadmap.models import (
     CommunityMetric,
     DecisionArea,
@@ -667,6 +668,15 @@ def load(org: Organisation, *, today: date | None = None) -> Roadmap | None:
             for user in User.objects.filter(email__in=emails, memberships__organisation=org)
         }
         purposes = {p.title: p for p in Purpose.objects.all()}
+        # Only chosen purposes go on a roadmap: the team chose the two
+        # shortlisted ones for the later phases, once the community has grown.
+        placed = {title for *_, titles in PHASES for title in titles}
+        facilitator = users.get(OWNER)
+        for title in sorted(placed & purposes.keys()):
+            if purposes[title].status != PurposeStatus.CHOSEN and facilitator is not None:
+                purpose_set_status(
+                    purpose=purposes[title], status=PurposeStatus.CHOSEN, actor=facilitator
+                )
         communities = {c.name: c for c in Community.objects.all()}
         start = quarter_start(today)
         roadmap = Roadmap(

@@ -53,37 +53,44 @@ KIND_SHAPES = {
 }
 
 
-def _legend(layout: TimelineLayout) -> list[dict]:
-    """Legend items left to right: status swatches, then the arrows and numbers."""
-    items = []
-    x = layout.plot_left
-    y = layout.legend_y
+LEGEND_ROW_HEIGHT = 18
+
+
+def _legend(layout: TimelineLayout) -> tuple[list[dict], float]:
+    """Legend items left to right, wrapping onto more rows on a narrow timeline.
+
+    Returns the items and the y of the last row: status swatches, then the
+    arrows and numbers.
+    """
+    entries: list[tuple[dict, float]] = []  # (item without position, its width)
     for status, label in MilestoneStatus.choices:
         paint = STATUS_PAINT[status]
-        items.append(
-            {
-                "kind": "swatch",
-                "x": x,
-                "y": y,
-                "fill": paint.fill,
-                "stroke": paint.stroke,
-                "label": str(label),
-                "text_x": x + 9,
-            }
+        entries.append(
+            (
+                {"kind": "swatch", "fill": paint.fill, "stroke": paint.stroke, "label": str(label)},
+                9,
+            )
         )
-        x += 9 + text_width(str(label), SMALL_FONT_SIZE) + 18
     if layout.arrows:
-        label = gettext("depends on")
-        items.append({"kind": "arrow", "x": x, "y": y, "label": label, "text_x": x + 30})
-        x += 30 + text_width(label, SMALL_FONT_SIZE) + 18
+        entries.append(({"kind": "arrow", "label": gettext("depends on")}, 30))
         if any(arrow.late for arrow in layout.arrows):
-            label = gettext("dated before what it depends on")
-            items.append({"kind": "late", "x": x, "y": y, "label": label, "text_x": x + 30})
-            x += 30 + text_width(label, SMALL_FONT_SIZE) + 18
+            entries.append(
+                ({"kind": "late", "label": gettext("dated before what it depends on")}, 30)
+            )
     if layout.dropped:
         label = gettext("milestone shown by its number, named in the table")
-        items.append({"kind": "number", "x": x, "y": y, "label": label, "text_x": x + 20})
-    return items
+        entries.append(({"kind": "number", "label": label}, 20))
+
+    items = []
+    x, y = layout.plot_left, layout.legend_y
+    right = layout.width - 4
+    for item, offset in entries:
+        width = offset + text_width(item["label"], SMALL_FONT_SIZE)
+        if x > layout.plot_left and x + width > right:
+            x, y = layout.plot_left, y + LEGEND_ROW_HEIGHT
+        items.append({**item, "x": x, "y": y, "text_x": x + offset})
+        x += width + 18
+    return items, y
 
 
 def timeline_context(layout: TimelineLayout, *, id_prefix: str = "timeline") -> dict:
@@ -101,11 +108,14 @@ def timeline_context(layout: TimelineLayout, *, id_prefix: str = "timeline") -> 
                 "status_label": str(MilestoneStatus(m.status).label),
             }
         )
+    legend, legend_bottom = _legend(layout)
     return {
         "layout": layout,
         "id": id_prefix,
+        # The legend may wrap onto more rows than the layout planned for.
+        "height": max(layout.height, round(legend_bottom + 16, 1)),
         "milestones": milestones,
-        "legend": _legend(layout),
+        "legend": legend,
         "font_family": FONT_FAMILY,
         "font_size": FONT_SIZE,
         "small_font_size": SMALL_FONT_SIZE,

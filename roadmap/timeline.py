@@ -772,6 +772,7 @@ def layout_timeline(
 
 @dataclass(frozen=True)
 class TimelineRow:
+    id: Hashable  # the milestone's, to link the row to its editors
     number: int
     kind: str
     kind_label: str
@@ -806,6 +807,7 @@ def timeline_rows(data: TimelineInput, layout: TimelineLayout) -> list[TimelineR
         phase = phase_of(placed.start, data.phases)
         rows.append(
             TimelineRow(
+                id=placed.id,
                 number=placed.number,
                 kind=placed.kind,
                 kind_label=str(kind_labels.get(placed.kind, placed.kind)),

@@ -162,3 +162,8 @@ def test_the_demo_roadmap_exports_and_imports_into_the_foundation(voltaic):
     summary = exchange.roadmap_import(organisation=foundation, actor=admin, data=data)
     assert summary.milestones_created == len(demo.MILESTONES)
     assert summary.phases_created == 4
+
+
+def test_only_chosen_purposes_are_placed_in_the_demo_roadmap(overview):
+    assert len(overview.purposes) == 4
+    assert {purpose.status for purpose in overview.purposes} == {"chosen"}
