@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,13 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # WeasyPrint narrates every step of every render at INFO (from the
+        # moment it is imported): too chatty for a worker's log.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+        from organisations.workshop import register
+        from reports import workshop
+
+        register("reports", workshop.steps)
