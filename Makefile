@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install lint format bench clean lock audit
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package to the version tested (make lock).
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +32,18 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# After changing pyproject.toml: install the newest allowed versions, test,
+# then pin them. pip-audit reads the same file (make audit, .ci/run).
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	echo "# Exact versions installed by 'make install'; regenerate with 'make lock'." > requirements.lock
+	$(BIN)/python -m pip freeze --exclude-editable >> requirements.lock
+	touch $(STAMP)
+
+audit: $(STAMP)
+	$(BIN)/python bin/audit-deps
 
 clean:
 	rm -rf var/db.sqlite3 var/celery var/test*.sqlite3

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = _("Communities")
+
+    def ready(self) -> None:
+        from communities import audit, workshop
+        from organisations.workshop import register
+
+        audit.register()
+        register("communities", workshop.steps)

@@ -57,3 +57,18 @@ class InvitationSignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    """Narrow the audit log to one kind of record and/or one person."""
+
+    model = forms.ChoiceField(label=_("What changed"), required=False)
+    user = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, model_choices, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("Everything")), *model_choices]
+        self.fields["user"].choices = [
+            ("", _("Everyone")),
+            *[(u.pk, u.display_name) for u in users],
+        ]

@@ -1,5 +1,14 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import resolve_url
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django_scopes import scopes_disabled
+
+from organisations.auth import SIGNED_IN_AT
 
 
 class AdminScopesDisabledMiddleware:
@@ -19,3 +28,60 @@ class AdminScopesDisabledMiddleware:
             with scopes_disabled():
                 return self.get_response(request)
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 400 to a request whose body is larger than ``REQUEST_MAX_BYTES``.
+
+    Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` leaves file uploads out: a 50 MB
+    "logo" would be streamed to a temporary file before the form could say
+    it is too large. The declared length is checked before anything reads
+    the body. (A body without a length is chunked; Django reads none of it.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            body = render_to_string(
+                "400.html",
+                {"too_large": True, "limit_mb": settings.REQUEST_MAX_BYTES / (1024 * 1024)},
+            )
+            return HttpResponseBadRequest(body)
+        return self.get_response(request)
+
+
+class SessionLimitsMiddleware:
+    """End a session 12 hours after sign-in, however active, and say so to htmx.
+
+    The idle limit is Django's own (``SESSION_COOKIE_AGE`` with
+    ``SESSION_SAVE_EVERY_REQUEST``); this adds the absolute one. A signed-out
+    htmx request would otherwise swap the sign-in page into a table cell:
+    it gets ``HX-Redirect`` to the sign-in page instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            if signed_in_at is None:
+                request.session[SIGNED_IN_AT] = now
+            elif now - signed_in_at > settings.SESSION_ABSOLUTE_AGE:
+                logout(request)
+        response = self.get_response(request)
+        if getattr(request, "htmx", False) and response.status_code == 302:
+            login_url = resolve_url(settings.LOGIN_URL)
+            location = response.get("Location", "")
+            if location.startswith(login_url):
+                redirect = HttpResponse(status=204)
+                redirect["HX-Redirect"] = location
+                return redirect
+        return response

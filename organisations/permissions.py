@@ -27,12 +27,13 @@ class Perm(StrEnum):
     EXPORT_BRIEFS = "export_briefs"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_SETTINGS = "manage_settings"
+    VIEW_AUDIT = "view_audit"
 
 
 _EVERYONE = frozenset({Perm.VIEW})
 _EXECUTIVE = _EVERYONE | {Perm.COMMENT, Perm.EDIT_PURPOSES, Perm.SCORE}
 _FACILITATOR = _EXECUTIVE | {Perm.RUN_WORKSHOP, Perm.EDIT_ROADMAP, Perm.EXPORT_BRIEFS}
-_ADMIN = _FACILITATOR | {Perm.MANAGE_MEMBERS, Perm.MANAGE_SETTINGS}
+_ADMIN = _FACILITATOR | {Perm.MANAGE_MEMBERS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: _ADMIN,
@@ -42,7 +43,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
-    Role.ADMIN: _("Everything a facilitator can do, plus members, roles and settings."),
+    Role.ADMIN: _(
+        "Everything a facilitator can do, plus members, roles, settings and the audit log."
+    ),
     Role.FACILITATOR: _("Runs the workshop: needs, rounds, the roadmap and board briefs."),
     Role.EXECUTIVE: _("Drafts and comments on purposes and scores them in rounds."),
     Role.VIEWER: _("Reads roadmaps and downloads briefs."),

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import audit
 from organisations.models import Invitation, Membership, Organisation, User, hash_token
 from organisations.permissions import Role
 
@@ -54,8 +55,17 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
                 )
                 % {"name": membership.user.display_name, "org": membership.organisation.name}
             )
+        old_role = (
+            Membership.objects.with_scopes_disabled()
+            .filter(pk=membership.pk)
+            .values_list("role", flat=True)
+            .first()
+        )
         Membership.objects.with_scopes_disabled().filter(pk=membership.pk).update(role=role)
         membership.role = role
+        if old_role != role:
+            # update() fires no model signal: the audit log is told directly.
+            audit.record(instance=membership, changes={"role": [old_role, role]})
     return membership
 
 
@@ -115,9 +125,15 @@ def invitation_create(
 
 
 def invitation_revoke(*, invitation: Invitation) -> None:
-    Invitation.objects.with_scopes_disabled().filter(pk=invitation.pk).pending().update(
-        revoked_at=timezone.now()
+    now = timezone.now()
+    revoked = (
+        Invitation.objects.with_scopes_disabled()
+        .filter(pk=invitation.pk)
+        .pending()
+        .update(revoked_at=now)
     )
+    if revoked:
+        audit.record(instance=invitation, changes={"revoked_at": [None, now.isoformat()]})
 
 
 def invitation_for_token(token: str) -> Invitation:

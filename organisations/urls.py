@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("settings/", views.settings_edit, name="settings"),
     path("logo/", views.logo, name="logo"),
+    path("audit/", views.audit_log, name="audit"),
 ]

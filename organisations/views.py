@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_scopes import scopes_disabled
 
-from organisations import services
+from organisations import audit, services, workshop
 from organisations.forms import (
+    AuditFilterForm,
     InvitationForm,
     InvitationSignupForm,
     OrganisationSettingsForm,
     RoleForm,
 )
-from organisations.models import Invitation, Membership, Organisation, User
+from organisations.models import AuditEntry, Invitation, Membership, Organisation, User
 from organisations.permissions import ROLE_DESCRIPTIONS, Perm, Role
 from organisations.tenancy import SESSION_ORG_KEY, membership_for, org_view
 
@@ -43,7 +46,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @org_view(Perm.VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     member_count = Membership.objects.count()
-    return render(request, "organisations/home.html", {"member_count": member_count})
+    return render(
+        request,
+        "organisations/home.html",
+        {"member_count": member_count, "steps": workshop.steps_for(request)},
+    )
 
 
 def _members_context(request: HttpRequest, **extra) -> dict:
@@ -269,3 +276,46 @@ def _accept(request: HttpRequest, token: str, user: User) -> HttpResponse:
         % {"org": membership.organisation.name, "role": membership.get_role_display()},
     )
     return redirect("organisations:home", org_slug=membership.organisation.slug)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_GET
+@org_view(Perm.VIEW_AUDIT)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The organisation's audit log, newest first; admins only, and only their own."""
+    entries = AuditEntry.objects.filter(organisation=request.org)
+    people = User.objects.filter(pk__in=entries.exclude(actor=None).values("actor_id")).order_by(
+        "first_name", "last_name", "email"
+    )
+    form = AuditFilterForm(request.GET or None, model_choices=audit.model_choices(), users=people)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 422
+    elif form.is_bound:
+        if form.cleaned_data["model"]:
+            app_label, model = form.cleaned_data["model"].split(".")
+            content_type = ContentType.objects.get_by_natural_key(app_label, model)
+            entries = entries.filter(content_type=content_type)
+        if form.cleaned_data["user"]:
+            entries = entries.filter(actor_id=form.cleaned_data["user"])
+    page = Paginator(entries.select_related("actor", "content_type"), AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page_entries = list(page.object_list)
+    audit.describe(page_entries)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": page_entries,
+            "filter_query": query.urlencode(),
+            "Action": AuditEntry.Action,
+        },
+        status=status,
+    )

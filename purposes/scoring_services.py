@@ -10,6 +10,7 @@ from communities.models import Need
 from organisations.models import Membership, Organisation, User
 from organisations.permissions import Perm, Role, role_has
 from purposes import levels
+from purposes.audit import score_saved
 from purposes.models import (
     Characteristic,
     CharacteristicLevel,
@@ -183,7 +184,7 @@ def score_save(
                 purpose_id=purpose_id,
             )
         if need_id is not None:
-            NeedScore.objects.bulk_create(
+            saved = NeedScore.objects.bulk_create(
                 [
                     NeedScore(
                         organisation=organisation,
@@ -199,7 +200,7 @@ def score_save(
                 update_fields=["score", "updated_at"],
             )
         else:
-            CharacteristicScore.objects.bulk_create(
+            saved = CharacteristicScore.objects.bulk_create(
                 [
                     CharacteristicScore(
                         organisation=organisation,
@@ -214,6 +215,8 @@ def score_save(
                 unique_fields=["round", "purpose", "characteristic", "scorer"],
                 update_fields=["score", "updated_at"],
             )
+        # The upsert fires no model signal: the audit log is told directly.
+        score_saved(saved[0], scorer=scorer)
 
 
 def levels_update(

@@ -7,6 +7,8 @@ server. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +55,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
+    "auditlog",
     "organisations",
     "communities",
     "purposes",
@@ -63,6 +68,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Refuses oversized bodies before anything reads them; the 400 it answers
+    # still passes back through the security headers above.
+    "organisations.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,7 +80,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "organisations.middleware.SessionLimitsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "organisations.middleware.AdminScopesDisabledMiddleware",
+    # django-axes wants to be last: it turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap.urls"
@@ -120,6 +133,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out user and address before any
+# password is checked (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -177,7 +197,13 @@ else:
 CELERY_QUEUE_DIR = Path(os.environ.get("CELERY_QUEUE_DIR", VAR_DIR / "celery"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+    # An unacknowledged task (its worker died) is handed out again after
+    # ``visibility_timeout`` seconds; tests shorten it to see that happen.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600")),
+        "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+        "unacked_restore_throttle": 1,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     for folder in ("queue", "control", "processed"):
@@ -198,16 +224,51 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A worker process is replaced after this many tasks or once it holds this
+# much memory (in KiB): PDF rendering leaves caches behind that only a fresh
+# process gives back.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_MAX_TASKS_PER_CHILD", "50"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_MAX_MEMORY_PER_CHILD", "400000"))
+
+# Board briefs (reports/, docs/briefs.md). A render past the soft limit fails
+# with a reason; past the hard limit its process is killed. The reaper runs
+# every REPORTS_REAPER_SECONDS: a brief still "rendering" REPORTS_REAPER_GRACE
+# seconds after the hard limit had a dead worker and is queued again (up to
+# REPORTS_MAX_ATTEMPTS) or failed; a brief "queued" for REPORTS_QUEUED_STALE
+# seconds lost its message (the filesystem broker is not crash-safe) and is
+# sent again. REPORTS_STAGE_DELAY slows every stage down, for tests only.
+REPORTS_SOFT_TIME_LIMIT = int(os.environ.get("REPORTS_SOFT_TIME_LIMIT", "120"))
+REPORTS_HARD_TIME_LIMIT = int(os.environ.get("REPORTS_HARD_TIME_LIMIT", "150"))
+REPORTS_REAPER_SECONDS = float(os.environ.get("REPORTS_REAPER_SECONDS", "60"))
+REPORTS_REAPER_GRACE = float(os.environ.get("REPORTS_REAPER_GRACE", "30"))
+REPORTS_QUEUED_STALE = float(os.environ.get("REPORTS_QUEUED_STALE", "120"))
+REPORTS_MAX_ATTEMPTS = int(os.environ.get("REPORTS_MAX_ATTEMPTS", "3"))
+REPORTS_STAGE_DELAY = float(os.environ.get("REPORTS_STAGE_DELAY", "0"))
+CELERY_BEAT_SCHEDULE = {
+    "reap-stuck-briefs": {
+        "task": "reports.tasks.reap_reports",
+        "schedule": REPORTS_REAPER_SECONDS,
+        # Never let reaper runs pile up behind a busy or absent worker.
+        "options": {"expires": REPORTS_REAPER_SECONDS},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule")
+)
 
 INVITATION_VALID_DAYS = 7
 LOGO_MAX_BYTES = 1024 * 1024
 
+# ---- Security (docs/security.md says what is enforced where) ----------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# htmx sends the token from hx-headers on <body>; no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
@@ -218,6 +279,73 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sessions end after 30 minutes without a request (every request pushes the
+# expiry on) and 12 hours after sign-in however busy the user is
+# (organisations.middleware.SessionLimitsMiddleware).
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_AGE = int(os.environ.get("DJANGO_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
+
+# Request size: bodies over 2.5 MB (files included) and forms with more than
+# 1000 fields get 400.
+REQUEST_MAX_BYTES = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Content-Security-Policy (django-csp 4): our own scripts, styles, fonts and
+# images only; no inline script or style, no eval, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sign-in throttling (django-axes): 5 failures for one email address from one
+# address lock that pair out for 15 minutes, right password or not (429).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+# Emails are case-insensitive at sign-in: so is the lockout.
+AXES_USERNAME_CALLABLE = "organisations.auth.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "organisations.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Rate limits (organisations.ratelimit, django-ratelimit's counters in the
+# default cache: Redis when REDIS_URL is set). "N/Ps": N requests per P
+# seconds per user and organisation; a benchmark may raise them.
+ROADMAP_RATE_SCORE_SAVE = os.environ.get("ROADMAP_RATE_SCORE_SAVE", "30/10s")
+ROADMAP_RATE_BRIEF_REQUEST = os.environ.get("ROADMAP_RATE_BRIEF_REQUEST", "10/m")
+for _name in ("ROADMAP_RATE_SCORE_SAVE", "ROADMAP_RATE_BRIEF_REQUEST"):
+    if not re.fullmatch(r"\d+/\d*[smhd]", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must look like 30/10s or 10/m.")
+RATELIMIT_USE_CACHE = "default"
+
+# Audit log (django-auditlog) in organisations.AuditEntry, which carries the
+# organisation so each admin reads only their own (docs/security.md).
+AUDITLOG_LOGENTRY_MODEL = "organisations.AuditEntry"
+# auditlog's own migrations only create the table of the entry model swapped
+# out above; left in place, that table's foreign keys stop PostgreSQL from
+# truncating content types and users (test flushes). auditlog has no other model.
+MIGRATION_MODULES = {"auditlog": None}
+# Tenant models' default managers are scoped; auditlog reads old rows plainly.
+AUDITLOG_USE_BASE_MANAGER = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# X-Forwarded-For is whatever the client says unless a proxy rewrites it.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 LOGGING = {
     "version": 1,

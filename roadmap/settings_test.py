@@ -10,9 +10,13 @@ os.environ.setdefault("CELERY_QUEUE_DIR", tempfile.mkdtemp(prefix="roadmap-test-
 # A queue of its own per test run: a worker started by a test never picks up
 # tasks left in a shared Redis by another run.
 os.environ.setdefault("CELERY_TEST_QUEUE", f"roadmap-test-{uuid.uuid4().hex[:12]}")
+# Rate limits stay out of the way of tests that post quickly; the tests of
+# the limits themselves set the production rates (tests/security/).
+os.environ.setdefault("ROADMAP_RATE_SCORE_SAVE", "100000/10s")
+os.environ.setdefault("ROADMAP_RATE_BRIEF_REQUEST", "100000/10s")
 
 from roadmap.settings import *  # noqa: F403
-from roadmap.settings import DATABASES, VAR_DIR
+from roadmap.settings import CACHES, DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -27,3 +31,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 STATIC_ROOT = tempfile.mkdtemp(prefix="roadmap-test-static-")
 CELERY_TASK_DEFAULT_QUEUE = os.environ["CELERY_TEST_QUEUE"]
+# Counters (rate limits) of one run never meet another run's in a shared Redis.
+CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"

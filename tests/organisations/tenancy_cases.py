@@ -23,6 +23,7 @@ CASES = {
     ),
     "organisations:settings": OrgCase(Perm.MANAGE_SETTINGS),
     "organisations:logo": OrgCase(Perm.VIEW, methods=("GET",)),
+    "organisations:audit": OrgCase(Perm.VIEW_AUDIT, methods=("GET",)),
     "dashboard": PublicCase(login_required=True),
     "invitation_accept": PublicCase(kwargs={"token": "not-a-valid-token"}),
     "healthz": PublicCase(),

@@ -1,0 +1,176 @@
+"""The audit log: who changed what, when, in which organisation.
+
+django-auditlog records saves and deletes of registered models through model
+signals; entries go to ``organisations.AuditEntry``, which carries the
+organisation (``AuditEntryManager`` stamps it from the row). Each app
+registers its own models with ``track()`` from its ``AppConfig.ready()``
+(layering: this module imports nothing above ``organisations``).
+
+Writes that fire no model signal (``QuerySet.update()``, ``bulk_create``
+upserts) are logged explicitly with ``record()``. An app may register a
+``describe`` function for a model to turn its entries into readable
+sentences on the admin's page, a page of entries at a time.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+
+from organisations.models import AuditEntry, Invitation, Membership, Organisation
+
+# Columns that change on every save or only repeat the organisation.
+NOISE_FIELDS = ["organisation", "created_at", "updated_at"]
+
+_TRACKED: dict[type[models.Model], Callable[[list[AuditEntry]], None] | None] = {}
+
+
+def track(
+    model: type[models.Model],
+    *,
+    signals: bool = True,
+    exclude_fields: Iterable[str] = (),
+    describe: Callable[[list[AuditEntry]], None] | None = None,
+    **options,
+) -> None:
+    """Put ``model`` in the audit log.
+
+    ``signals=False`` when every write of the model is logged with
+    ``record()`` instead. ``describe(entries)`` may set ``entry.summary``
+    (a sentence) and ``entry.hidden_reason`` (the values are not shown) on a
+    page's entries of this model; it must cost a fixed number of queries.
+    """
+    if signals and not auditlog.contains(model):
+        # Named columns only: on create and delete auditlog would otherwise
+        # diff reverse relations too ("memberships: organisations.Membership.None").
+        left_out = {*NOISE_FIELDS, *exclude_fields}
+        columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        auditlog.register(
+            model, include_fields=[name for name in columns if name not in left_out], **options
+        )
+    _TRACKED[model] = describe
+
+
+def tracked_models() -> list[type[models.Model]]:
+    return list(_TRACKED)
+
+
+def record(
+    *,
+    instance: models.Model,
+    changes: dict[str, list],
+    action: int = AuditEntry.Action.UPDATE,
+    actor=None,
+    object_repr: str | None = None,
+    additional_data: dict | None = None,
+) -> AuditEntry:
+    """Log a change that no model signal saw. ``changes``: field → [old, new]."""
+    extra = {}
+    if actor is not None:
+        extra["actor"] = actor
+        extra["actor_email"] = getattr(actor, "email", None)
+    if object_repr is not None:
+        extra["object_repr"] = object_repr
+    if additional_data is not None:
+        extra["additional_data"] = additional_data
+    return AuditEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=action,
+        changes={
+            name: [None if v is None else str(v) for v in values]
+            for name, values in changes.items()
+        },
+        **extra,
+    )
+
+
+def register_models() -> None:
+    track(Organisation)
+    track(Membership)
+    # The token hash is a secret; when the email went out is not a decision.
+    track(Invitation, exclude_fields=["token_hash", "email_sent_at"])
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str | None
+    new: str | None
+
+
+def _display(field: models.Field | None, value) -> str | None:
+    if value is None or value == "None":
+        return None
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value in ("True", True) else _("no")
+    return str(value)
+
+
+def changes_of(entry: AuditEntry) -> list[Change]:
+    """The entry's changes as (field label, old, new), in words a person reads."""
+    model = entry.content_type.model_class()
+    rows = []
+    for name, values in (entry.changes or {}).items():
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:
+            field = None
+        label = str(getattr(field, "verbose_name", name)).capitalize()
+        if isinstance(values, dict):  # a many-to-many change
+            objects = ", ".join(values.get("objects", []))
+            if values.get("operation") == "add":
+                rows.append(Change(label, None, objects))
+            else:
+                rows.append(Change(label, objects, None))
+            continue
+        old, new = [*list(values), None, None][:2]
+        old, new = _display(field, old), _display(field, new)
+        if entry.action == AuditEntry.Action.CREATE and new in (None, ""):
+            continue  # a new row's empty fields say nothing
+        if entry.action == AuditEntry.Action.DELETE and old in (None, ""):
+            continue
+        rows.append(Change(label, old, new))
+    return rows
+
+
+def describe(entries: list[AuditEntry]) -> None:
+    """Prepare a page of entries for display: labels, changes, app summaries."""
+    by_model: dict[type[models.Model], list[AuditEntry]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        entry.model_label = (
+            str(model._meta.verbose_name).capitalize() if model else entry.content_type.model
+        )
+        entry.summary = entry.object_repr
+        entry.verb = None
+        entry.hidden_reason = None
+        entry.change_rows = changes_of(entry)
+        if model is not None:
+            by_model.setdefault(model, []).append(entry)
+    for model, group in by_model.items():
+        describer = _TRACKED.get(model)
+        if describer is not None:
+            describer(group)
+    for entry in entries:
+        if entry.hidden_reason:
+            entry.change_rows = []
+
+
+def model_choices() -> list[tuple[str, str]]:
+    """(``app_label.model``, label) for every tracked model, for the filter."""
+    choices = []
+    for model in tracked_models():
+        content_type = ContentType.objects.get_for_model(model)
+        key = f"{content_type.app_label}.{content_type.model}"
+        choices.append((key, str(model._meta.verbose_name_plural).capitalize()))
+    return sorted(choices, key=lambda choice: choice[1])

@@ -1,0 +1,276 @@
+"""The audit log: every change to purposes, scores, milestones, memberships and
+settings is recorded with who and what; an org admin reads their own, nobody else's."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from organisations.models import AuditEntry
+from organisations.permissions import Role
+from purposes import services as purpose_services
+from purposes.models import NeedScore, PurposeStatus, RoundStatus
+from tests.factories import MembershipFactory, PurposeFactory
+from tests.purposes.test_scoring_tenancy import build_round
+from tests.roadmap.factories import MilestoneDependencyFactory, MilestoneFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _entries(org, model=None, after=0):
+    with scopes_disabled():
+        entries = AuditEntry.objects.filter(organisation=org, pk__gt=after).select_related(
+            "actor", "content_type"
+        )
+        if model is not None:
+            entries = entries.filter(content_type__model=model)
+        return list(entries.order_by("timestamp", "pk"))
+
+
+def _last_entry_id() -> int:
+    """Setting the world up is logged too; tests look at what came after."""
+    with scopes_disabled():
+        return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _audit_page(world, query=""):
+    client = world.client(world.ours.user(Role.ADMIN))
+    return client.get(reverse("organisations:audit", args=[world.ours.org.slug]) + query)
+
+
+def test_settings_change_is_logged_with_who_and_what(world):
+    admin = world.ours.user(Role.ADMIN)
+    org = world.ours.org
+    before = _last_entry_id()
+    response = world.client(admin).post(
+        reverse("organisations:settings", args=[org.slug]),
+        {"name": "Ours Group", "brand_colour": "#123456", "paper_size": "Letter"},
+    )
+    assert response.status_code == 302
+    [entry] = _entries(org, "organisation", after=before)
+    assert entry.actor == admin
+    assert entry.action == AuditEntry.Action.UPDATE
+    assert entry.changes["name"] == ["Ours Ltd", "Ours Group"]
+    page = _audit_page(world)
+    assert page.status_code == 200
+    assert "<del>Ours Ltd</del>" in page.text
+    assert "<ins>Ours Group</ins>" in page.text
+    assert "<ins>US Letter</ins>" in page.text  # choices in words, not codes
+
+
+def test_role_change_and_removal_are_logged(world):
+    admin = world.ours.user(Role.ADMIN)
+    org = world.ours.org
+    client = world.client(admin)
+    executive = world.ours.members[Role.EXECUTIVE]
+    before = _last_entry_id()
+    client.post(
+        reverse("organisations:member_role", args=[org.slug, executive.pk]), {"role": "viewer"}
+    )
+    client.post(reverse("organisations:member_remove", args=[org.slug, executive.pk]))
+    changed, removed = _entries(org, "membership", after=before)
+    assert changed.actor == admin and removed.actor == admin
+    assert changed.changes == {"role": ["executive", "viewer"]}
+    assert removed.action == AuditEntry.Action.DELETE
+    page = _audit_page(world)
+    assert "<del>Executive</del>" in page.text and "<ins>Viewer</ins>" in page.text
+    assert "Removed" in page.text
+
+
+def test_invitations_are_logged_without_their_secret(world):
+    admin = world.ours.user(Role.ADMIN)
+    org = world.ours.org
+    client = world.client(admin)
+    client.post(
+        reverse("organisations:members", args=[org.slug]),
+        {"email": "new@example.com", "role": "viewer"},
+    )
+    [created] = _entries(org, "invitation")
+    assert created.actor == admin
+    assert "token_hash" not in created.changes
+    with scopes_disabled():
+        invitation_id = int(created.object_pk)
+    client.post(reverse("organisations:invitation_revoke", args=[org.slug, invitation_id]))
+    assert [e.action for e in _entries(org, "invitation")] == [
+        AuditEntry.Action.CREATE,
+        AuditEntry.Action.UPDATE,
+    ]
+
+
+def test_purpose_edits_and_status_changes_are_logged_by_their_author(world):
+    org = world.ours.org
+    executive = world.ours.user(Role.EXECUTIVE)
+    facilitator = world.ours.user(Role.FACILITATOR)
+    purpose = purpose_services.purpose_create(
+        organisation=org,
+        actor=executive,
+        text=purpose_services.PurposeText(title="Open library", statement="Share parts data"),
+    )
+    with scope(organisation=org):
+        purpose_services.purpose_update(
+            purpose=purpose,
+            actor=executive,
+            loaded_version=1,
+            text=purpose_services.PurposeText(title="Open parts library", statement="Share it"),
+            communities=[],
+        )
+        purpose_services.purpose_set_status(
+            purpose=purpose, status=PurposeStatus.CHOSEN, actor=facilitator
+        )
+    created, edited, chosen = _entries(org, "purpose")
+    assert created.action == AuditEntry.Action.CREATE
+    assert edited.actor == executive
+    assert edited.changes["title"] == ["Open library", "Open parts library"]
+    assert edited.changes["statement"] == ["Share parts data", "Share it"]
+    assert chosen.actor == facilitator
+    assert chosen.changes == {"status": ["draft", "chosen"]}
+    page = _audit_page(world, "?model=purposes.purpose")
+    assert "<ins>Chosen</ins>" in page.text
+
+
+def test_scores_are_logged_but_hidden_until_the_round_is_revealed(world):
+    org = world.ours.org
+    executive = world.ours.user(Role.EXECUTIVE)
+    scoring_round = build_round(world.ours)
+    with scopes_disabled():
+        purpose = scoring_round.purposes.order_by("pk").first()
+        need = scoring_round.needs.order_by("pk").first()
+    url = reverse("scoring:save", args=[org.slug, scoring_round.pk])
+    client = world.client(executive)
+    for score in (2, 4):
+        data = {"purpose": purpose.pk, "need": need.pk, "score": score}
+        assert client.post(url, data, **HTMX).status_code == 200
+    first, second = _entries(org, "needscore")
+    assert first.actor == executive
+    assert [first.changes["score"][1], second.changes["score"][1]] == ["2", "4"]
+    with scopes_disabled():
+        assert second.object_pk == str(NeedScore.objects.get().pk)
+
+    blind = _audit_page(world, "?model=purposes.needscore")
+    assert blind.text.count("Hidden until the round is revealed") == 2
+    assert f"“{purpose.title}” × “{need.statement}”" in blind.text
+    assert "<ins>4</ins>" not in blind.text
+
+    with scopes_disabled():
+        type(scoring_round).objects.filter(pk=scoring_round.pk).update(status=RoundStatus.REVEALED)
+    revealed = _audit_page(world, "?model=purposes.needscore")
+    assert "Hidden until" not in revealed.text
+    assert "<ins>4</ins>" in revealed.text
+
+
+def test_milestones_and_dependencies_are_logged(world):
+    org = world.ours.org
+    dependency = MilestoneDependencyFactory(
+        predecessor__roadmap__organisation=org,
+        predecessor__title="Forum opens",
+        successor__title="First meetup",
+    )
+    with scopes_disabled():
+        milestone = dependency.successor
+        milestone.title = "First meetup in Leeds"
+        milestone.save()
+        dependency.delete()
+        milestone.delete()
+    actions = [(e.content_type.model, e.action) for e in _entries(org)]
+    assert ("milestone", AuditEntry.Action.CREATE) in actions
+    assert ("milestone", AuditEntry.Action.UPDATE) in actions
+    assert ("milestone", AuditEntry.Action.DELETE) in actions
+    assert ("milestonedependency", AuditEntry.Action.CREATE) in actions
+    page = _audit_page(world, "?model=roadmap.milestonedependency")
+    assert "“First meetup” waits for “Forum opens”" in page.text
+
+
+def test_admin_of_another_organisation_sees_none_of_ours(world):
+    world.client(world.ours.user(Role.ADMIN)).post(
+        reverse("organisations:settings", args=[world.ours.org.slug]),
+        {"name": "Secret Rename Ltd", "brand_colour": "#123456", "paper_size": "A4"},
+    )
+    assert _entries(world.ours.org)
+    foreign_admin = world.client(world.foreign.user(Role.ADMIN))
+    own = foreign_admin.get(reverse("organisations:audit", args=[world.foreign.org.slug]))
+    assert own.status_code == 200
+    assert "Secret Rename" not in own.text
+    ours = foreign_admin.get(reverse("organisations:audit", args=[world.ours.org.slug]))
+    assert ours.status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.FACILITATOR, Role.EXECUTIVE, Role.VIEWER])
+def test_only_admins_read_the_log(world, role):
+    response = world.client(world.ours.user(role)).get(
+        reverse("organisations:audit", args=[world.ours.org.slug])
+    )
+    assert response.status_code == 403
+
+
+def test_filter_by_model_and_by_person(world):
+    org = world.ours.org
+    admin = world.ours.user(Role.ADMIN)
+    world.client(admin).post(
+        reverse("organisations:settings", args=[org.slug]),
+        {"name": org.name, "brand_colour": org.brand_colour, "paper_size": "Letter"},
+    )
+    executive = world.ours.user(Role.EXECUTIVE)
+    purpose_services.purpose_create(
+        organisation=org,
+        actor=executive,
+        text=purpose_services.PurposeText(title="Exec purpose", statement="S"),
+    )
+    by_exec = _audit_page(world, f"?user={executive.pk}")
+    assert by_exec.status_code == 200
+    assert "Exec purpose" in by_exec.text and "US Letter" not in by_exec.text
+    by_model = _audit_page(world, "?model=organisations.organisation")
+    assert "US Letter" in by_model.text and "Exec purpose" not in by_model.text
+
+
+@pytest.mark.parametrize("query", ["?model=auth.user", "?user=not-a-number", "?user=999999"])
+def test_a_bad_filter_gets_a_message_not_a_500(world, query):
+    response = _audit_page(world, query)
+    assert response.status_code == 422
+    assert "Please correct the fields marked below" in response.text
+
+
+def test_the_log_is_paginated_newest_first(world):
+    org = world.ours.org
+    with scopes_disabled():
+        for n in range(60):
+            PurposeFactory(organisation=org, title=f"Purpose number {n:02d}")
+    first = _audit_page(world)
+    assert "Purpose number 59" in first.text and "Purpose number 00" not in first.text
+    assert "page 1 of 2" in first.text
+    second = _audit_page(world, "?page=2")
+    assert "Purpose number 00" in second.text
+    assert _audit_page(world, "?page=zzz").status_code == 200
+
+
+def _count(world) -> int:
+    client = world.client(world.ours.user(Role.ADMIN))
+    client.get("/")
+    url = reverse("organisations:audit", args=[world.ours.org.slug])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_queries_do_not_grow_with_the_log(world):
+    org = world.ours.org
+    scoring_round = build_round(world.ours, purposes=3, needs=4)
+    executive = world.ours.user(Role.EXECUTIVE)
+    client = world.client(executive)
+    url = reverse("scoring:save", args=[org.slug, scoring_round.pk])
+    with scopes_disabled():
+        purposes = list(scoring_round.purposes.all())
+        needs = list(scoring_round.needs.all())
+
+    def save_scores(count):
+        for n in range(count):
+            data = {"purpose": purposes[n % 3].pk, "need": needs[n % 4].pk, "score": n % 6}
+            client.post(url, data, **HTMX)
+        MilestoneFactory(roadmap__organisation=org)
+        MembershipFactory(organisation=org, role=Role.VIEWER)
+
+    save_scores(3)
+    small = _count(world)
+    save_scores(40)
+    large = _count(world)
+    assert small == large
