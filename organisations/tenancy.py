@@ -43,7 +43,9 @@ def org_view(perm: Perm = Perm.VIEW) -> Callable:
                 raise Http404
             request.org = membership.organisation
             request.membership = membership
-            request.session[SESSION_ORG_KEY] = org_slug
+            if request.session.get(SESSION_ORG_KEY) != org_slug:
+                # Only on a switch: writing it every time would save the session on every request.
+                request.session[SESSION_ORG_KEY] = org_slug
             if not membership.has_perm(perm):
                 raise PermissionDenied
             with scope(organisation=membership.organisation):

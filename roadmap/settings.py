@@ -284,7 +284,10 @@ if not DEBUG:
 # expiry on) and 12 hours after sign-in however busy the user is
 # (organisations.middleware.SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity pushes the idle expiry on, written at most once a minute
+# (organisations.middleware.SessionLimitsMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_ABSOLUTE_AGE = int(os.environ.get("DJANGO_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
 
 # Request size: bodies over 2.5 MB (files included) and forms with more than

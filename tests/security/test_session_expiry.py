@@ -94,7 +94,35 @@ def test_expired_htmx_request_is_sent_to_sign_in_not_swapped(world, minutes):
 
 def test_session_cookie_settings(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_TOUCH_SECONDS == 60
     assert settings.SESSION_ABSOLUTE_AGE == 12 * 60 * 60
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_a_session_is_never_cut_short_of_30_idle_minutes_between_touches(world):
+    """The expiry is written at most once a minute: idleness counts from the last
+    request, so a request 50 s after the last write still buys 30 more minutes."""
+    with time_machine.travel(START, tick=False) as clock:
+        client = _sign_in(world)
+        assert _signed_in(client, _home(world))
+        clock.shift(timedelta(seconds=50))
+        assert _signed_in(client, _home(world))  # not written: under a minute
+        clock.shift(timedelta(minutes=29, seconds=59))
+        assert _signed_in(client, _home(world))
+        clock.shift(timedelta(minutes=31))
+        assert not _signed_in(client, _home(world))
+
+
+def test_pages_within_a_minute_do_not_write_the_session(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(START, tick=False) as clock:
+        client = _sign_in(world)
+        client.get(_home(world))
+        clock.shift(timedelta(seconds=20))
+        with CaptureQueriesContext(connection) as queries:
+            assert _signed_in(client, _home(world))
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert writes == []
