@@ -5,16 +5,19 @@ one, so a caller that looked an object up in the wrong place cannot change it.
 Queries filter by organisation explicitly and so run with or without a scope.
 """
 
+import copy
 from dataclasses import dataclass
 from typing import IO, Literal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import csv_io
 from communities.models import Community, Need
-from organisations.models import Organisation
+from organisations import audit
+from organisations.models import AuditEntry, Organisation
 
 Direction = Literal["up", "down"]
 
@@ -248,14 +251,22 @@ def _apply_import(
     existing: dict[str, Community],
     rows: list[csv_io.CommunityRow],
 ) -> ImportSummary:
-    counts = {"communities_added": 0, "communities_updated": 0}
+    """Write the file in bulk: a fixed number of queries, however long the file.
+
+    Bulk writes fire no model signal, so the audit log gets one entry per
+    community and need added or changed, as a save would have logged it, in
+    one INSERT at the end.
+    """
+    now = timezone.now()
     next_position = _next_position(_communities(organisation))
     communities_by_key: dict[str, Community] = {}
+    new_communities: list[Community] = []
+    changed_communities: list[tuple[Community, Community, list[str]]] = []
     for row in rows:
         key = row.name.casefold()
         community = existing.get(key)
         if community is None:
-            community = Community.objects.with_scopes_disabled().create(
+            community = Community(
                 organisation=organisation,
                 name=row.name,
                 kind=row.kind,
@@ -264,7 +275,7 @@ def _apply_import(
                 position=next_position,
             )
             next_position += 1
-            counts["communities_added"] += 1
+            new_communities.append(community)
         else:
             changed = {
                 field: value
@@ -276,11 +287,17 @@ def _apply_import(
                 if value is not None and getattr(community, field) != value
             }
             if changed:
+                old = copy.copy(community)
                 for field, value in changed.items():
                     setattr(community, field, value)
-                community.save(update_fields=[*changed, "updated_at"])
-                counts["communities_updated"] += 1
+                community.updated_at = now
+                changed_communities.append((old, community, list(changed)))
         communities_by_key[key] = community
+    Community.objects.with_scopes_disabled().bulk_create(new_communities)
+    Community.objects.with_scopes_disabled().bulk_update(
+        [community for _old, community, _fields in changed_communities],
+        ["kind", "description", "estimated_size", "updated_at"],
+    )
 
     needs_by_key: dict[tuple[int, str], Need] = {
         (need.community_id, need.statement.casefold()): need
@@ -289,13 +306,14 @@ def _apply_import(
         )
     }
     positions = _next_need_positions(communities_by_key.values())
-    to_create, to_update = [], []
+    new_needs: list[Need] = []
+    changed_needs: list[tuple[Need, Need]] = []
     for row in rows:
         community = communities_by_key[row.name.casefold()]
         for need_row in row.needs:
             need = needs_by_key.get((community.pk, need_row.statement.casefold()))
             if need is None:
-                to_create.append(
+                new_needs.append(
                     Need(
                         organisation=organisation,
                         community=community,
@@ -309,13 +327,34 @@ def _apply_import(
             elif need.weight != need_row.weight or (
                 need_row.evidence and need.evidence != need_row.evidence
             ):
+                old = copy.copy(need)
                 need.weight = need_row.weight
                 need.evidence = need_row.evidence or need.evidence
-                to_update.append(need)
-    Need.objects.with_scopes_disabled().bulk_create(to_create)
-    for need in to_update:
-        need.save(update_fields=["weight", "evidence", "updated_at"])
-    return ImportSummary(**counts, needs_added=len(to_create), needs_updated=len(to_update))
+                need.updated_at = now
+                changed_needs.append((old, need))
+    Need.objects.with_scopes_disabled().bulk_create(new_needs)
+    Need.objects.with_scopes_disabled().bulk_update(
+        [need for _old, need in changed_needs], ["weight", "evidence", "updated_at"]
+    )
+
+    added = [
+        audit.Record(row, audit.created_changes(row), action=AuditEntry.Action.CREATE)
+        for row in [*new_communities, *new_needs]
+    ]
+    updated = [
+        audit.Record(new, audit.changes_between(old, new, fields))
+        for old, new, fields in [
+            *changed_communities,
+            *((old, new, ["weight", "evidence"]) for old, new in changed_needs),
+        ]
+    ]
+    audit.record_many([*added, *updated])
+    return ImportSummary(
+        communities_added=len(new_communities),
+        communities_updated=len(changed_communities),
+        needs_added=len(new_needs),
+        needs_updated=len(changed_needs),
+    )
 
 
 def _next_need_positions(communities) -> dict[int, int]:

@@ -7,26 +7,41 @@ registers its own models with ``track()`` from its ``AppConfig.ready()``
 (layering: this module imports nothing above ``organisations``).
 
 Writes that fire no model signal (``QuerySet.update()``, ``bulk_create``
-upserts) are logged explicitly with ``record()``. An app may register a
+upserts) are logged explicitly with ``record()``, or ``record_many()`` for a
+bulk write (one INSERT for all its entries, so the write's query count stays
+constant); ``created_changes()`` and ``changes_between()`` give the changes
+auditlog itself would have logged for a row. An app may register a
 ``describe`` function for a model to turn its entries into readable
 sentences on the admin's page, a page of entries at a time.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from auditlog.cid import get_cid
+from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
-from organisations.models import AuditEntry, Invitation, Membership, Organisation
+from organisations.models import (
+    AuditEntry,
+    Invitation,
+    Membership,
+    Organisation,
+    audit_organisation_id,
+)
 
 # Columns that change on every save or only repeat the organisation.
 NOISE_FIELDS = ["organisation", "created_at", "updated_at"]
 
 _TRACKED: dict[type[models.Model], Callable[[list[AuditEntry]], None] | None] = {}
+# Field labels for the page where a column's verbose name would read badly.
+_LABELS: dict[type[models.Model], Mapping[str, str]] = {}
 
 
 def track(
@@ -35,6 +50,7 @@ def track(
     signals: bool = True,
     exclude_fields: Iterable[str] = (),
     describe: Callable[[list[AuditEntry]], None] | None = None,
+    labels: Mapping[str, str] | None = None,
     **options,
 ) -> None:
     """Put ``model`` in the audit log.
@@ -43,6 +59,7 @@ def track(
     ``record()`` instead. ``describe(entries)`` may set ``entry.summary``
     (a sentence) and ``entry.hidden_reason`` (the values are not shown) on a
     page's entries of this model; it must cost a fixed number of queries.
+    ``labels`` names fields (lazily translated) where the verbose name will not do.
     """
     if signals and not auditlog.contains(model):
         # Named columns only: on create and delete auditlog would otherwise
@@ -53,6 +70,8 @@ def track(
             model, include_fields=[name for name in columns if name not in left_out], **options
         )
     _TRACKED[model] = describe
+    if labels:
+        _LABELS[model] = labels
 
 
 def tracked_models() -> list[type[models.Model]]:
@@ -81,12 +100,74 @@ def record(
         instance,
         force_log=True,
         action=action,
-        changes={
-            name: [None if v is None else str(v) for v in values]
-            for name, values in changes.items()
-        },
+        changes=_as_text(changes),
         **extra,
     )
+
+
+@dataclass(frozen=True)
+class Record:
+    """One entry of ``record_many()``: the row, and field → [old, new]."""
+
+    instance: models.Model
+    changes: dict[str, list]
+    action: int = AuditEntry.Action.UPDATE
+    object_repr: str | None = None
+    additional_data: dict | None = None
+
+
+def record_many(records: Iterable[Record], *, actor=None) -> list[AuditEntry]:
+    """Log the changes of a bulk write in one INSERT, as ``record()`` logs one.
+
+    Without ``actor``, the request's user comes from auditlog's middleware as
+    for any entry: its context fills an entry in on ``pre_save``, which a bulk
+    insert does not send by itself.
+    """
+    entries = []
+    cid = get_cid()
+    for item in records:
+        instance = item.instance
+        pk = instance.pk
+        entry = AuditEntry(
+            organisation_id=audit_organisation_id(instance),
+            content_type=ContentType.objects.get_for_model(instance),
+            object_pk="" if pk is None else str(pk),
+            object_id=pk if isinstance(pk, int) else None,
+            object_repr=str(instance) if item.object_repr is None else item.object_repr,
+            action=item.action,
+            changes=_as_text(item.changes),
+            additional_data=item.additional_data,
+            cid=cid,
+        )
+        if actor is not None:
+            entry.actor, entry.actor_email = actor, getattr(actor, "email", None)
+        pre_save.send(sender=AuditEntry, instance=entry, raw=False, using="default")
+        entries.append(entry)
+    if not entries:
+        return []
+    with scopes_disabled():
+        return AuditEntry.objects.bulk_create(entries)
+
+
+def created_changes(instance: models.Model) -> dict[str, list]:
+    """What auditlog logs when a tracked row is created (for rows made by ``bulk_create``)."""
+    return {
+        name: list(values) for name, values in (model_instance_diff(None, instance) or {}).items()
+    }
+
+
+def changes_between(
+    old: models.Model, new: models.Model, fields: Iterable[str] | None = None
+) -> dict[str, list]:
+    """What auditlog logs when a tracked row is saved (for rows written by ``bulk_update``)."""
+    diff = model_instance_diff(old, new, fields_to_check=list(fields) if fields else None)
+    return {name: list(values) for name, values in (diff or {}).items()}
+
+
+def _as_text(changes: dict[str, list]) -> dict[str, list]:
+    return {
+        name: [None if v is None else str(v) for v in values] for name, values in changes.items()
+    }
 
 
 def register_models() -> None:
@@ -119,13 +200,14 @@ def _display(field: models.Field | None, value) -> str | None:
 def changes_of(entry: AuditEntry) -> list[Change]:
     """The entry's changes as (field label, old, new), in words a person reads."""
     model = entry.content_type.model_class()
+    labels = _LABELS.get(model, {})
     rows = []
     for name, values in (entry.changes or {}).items():
         try:
             field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:
             field = None
-        label = str(getattr(field, "verbose_name", name)).capitalize()
+        label = str(labels.get(name) or getattr(field, "verbose_name", name)).capitalize()
         if isinstance(values, dict):  # a many-to-many change
             objects = ", ".join(values.get("objects", []))
             if values.get("operation") == "add":

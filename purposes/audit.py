@@ -11,11 +11,13 @@
 
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations import audit
 from organisations.models import AuditEntry
 from purposes.models import (
     PURPOSE_PARTS,
+    CharacteristicLevel,
     CharacteristicScore,
     NeedScore,
     Purpose,
@@ -118,7 +120,13 @@ def _describe_scores(entries: list[AuditEntry]) -> None:
 
 def register() -> None:
     audit.track(Purpose, exclude_fields=["version", "created_by"])
-    audit.track(ScoringRound, exclude_fields=["revealed_at", "closed_at", "opened_at"])
+    audit.track(
+        ScoringRound,
+        exclude_fields=["revealed_at", "closed_at", "opened_at"],
+        labels={"fit_weight_percent": gettext_lazy("Share of need fit (%)")},
+    )
+    # Written with delete + bulk_create; scoring_services.levels_update logs the wording.
+    audit.track(CharacteristicLevel, signals=False)
     audit.track(NeedScore, signals=False, describe=_describe_scores)
     audit.track(CharacteristicScore, signals=False, describe=_describe_scores)
     post_save.connect(_log_revision, sender=PurposeRevision, dispatch_uid="purposes.audit.revision")

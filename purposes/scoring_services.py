@@ -1,4 +1,11 @@
-"""Writes for scoring rounds: open, score, reveal, close, and level wordings."""
+"""Writes for scoring rounds: open, score, reveal, close, and level wordings.
+
+Reveal, close, the fit weight and the level wordings are ``update()`` and
+``bulk_create`` writes that fire no model signal, so each tells the audit log
+itself (``organisations.audit.record``/``record_many``), inside its
+transaction and in a fixed number of queries. The actor is the request's user,
+filled in by auditlog's middleware.
+"""
 
 from collections.abc import Iterable, Mapping
 
@@ -7,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Need
+from organisations import audit
 from organisations.models import Membership, Organisation, User
 from organisations.permissions import Perm, Role, role_has
 from purposes import levels
@@ -84,40 +92,67 @@ def round_open(
     return scoring_round
 
 
+def _round_move(
+    scoring_round: ScoringRound, *, before: str, after: str, stamp: str, refusal: str
+) -> ScoringRound:
+    """Move the round from ``before`` to ``after`` (one UPDATE) and log it (one INSERT)."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=before).update(
+            status=after, **{stamp: now}
+        )
+        if changed != 1:
+            raise ScoringError(refusal)
+        scoring_round.status = after
+        setattr(scoring_round, stamp, now)
+        audit.record(instance=scoring_round, changes={"status": [before, after]})
+    return scoring_round
+
+
 def round_reveal(*, scoring_round: ScoringRound) -> ScoringRound:
     """Show everyone's scores. Only an open round can be revealed, once."""
-    now = timezone.now()
-    changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=RoundStatus.OPEN).update(
-        status=RoundStatus.REVEALED, revealed_at=now
+    return _round_move(
+        scoring_round,
+        before=RoundStatus.OPEN,
+        after=RoundStatus.REVEALED,
+        stamp="revealed_at",
+        refusal=_("Only a round that is open for scoring can be revealed."),
     )
-    if changed != 1:
-        raise ScoringError(_("Only a round that is open for scoring can be revealed."))
-    scoring_round.status, scoring_round.revealed_at = RoundStatus.REVEALED, now
-    return scoring_round
 
 
 def round_close(*, scoring_round: ScoringRound) -> ScoringRound:
     """Make a revealed round read-only for good."""
-    now = timezone.now()
-    changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=RoundStatus.REVEALED).update(
-        status=RoundStatus.CLOSED, closed_at=now
+    return _round_move(
+        scoring_round,
+        before=RoundStatus.REVEALED,
+        after=RoundStatus.CLOSED,
+        stamp="closed_at",
+        refusal=_("Reveal the round before closing it; a closed round cannot change."),
     )
-    if changed != 1:
-        raise ScoringError(_("Reveal the round before closing it; a closed round cannot change."))
-    scoring_round.status, scoring_round.closed_at = RoundStatus.CLOSED, now
-    return scoring_round
 
 
 def round_set_fit_weight(*, scoring_round: ScoringRound, fit_weight_percent: int) -> ScoringRound:
     if not 0 <= fit_weight_percent <= 100:
         raise ScoringError(_("The share of need fit must be between 0 and 100 %."))
-    changed = (
-        ScoringRound.objects.filter(pk=scoring_round.pk)
-        .exclude(status=RoundStatus.CLOSED)
-        .update(fit_weight_percent=fit_weight_percent)
-    )
-    if changed != 1:
-        raise ScoringError(_("This round is closed and can no longer change."))
+    with transaction.atomic():
+        # Locked, so the logged old value is the one this change replaced.
+        old = (
+            ScoringRound.objects.filter(pk=scoring_round.pk)
+            .exclude(status=RoundStatus.CLOSED)
+            .select_for_update()
+            .values_list("fit_weight_percent", flat=True)
+            .first()
+        )
+        if old is None:
+            raise ScoringError(_("This round is closed and can no longer change."))
+        if old != fit_weight_percent:
+            ScoringRound.objects.filter(pk=scoring_round.pk).update(
+                fit_weight_percent=fit_weight_percent
+            )
+            audit.record(
+                instance=scoring_round,
+                changes={"fit_weight_percent": [old, fit_weight_percent]},
+            )
     scoring_round.fit_weight_percent = fit_weight_percent
     return scoring_round
 
@@ -237,11 +272,16 @@ def levels_update(
             raise ScoringError(_("A level's sentence can be at most 300 characters."))
         if text and text != defaults[characteristic][level]:
             own[characteristic, level] = text
+    rows = CharacteristicLevel.objects.with_scopes_disabled().filter(organisation=organisation)
     with transaction.atomic():
-        CharacteristicLevel.objects.with_scopes_disabled().filter(
-            organisation=organisation
-        ).delete()
-        CharacteristicLevel.objects.with_scopes_disabled().bulk_create(
+        before = {
+            (characteristic, level): text
+            for characteristic, level, text in rows.select_for_update().values_list(
+                "characteristic", "level", "description"
+            )
+        }
+        rows.delete()
+        created = CharacteristicLevel.objects.with_scopes_disabled().bulk_create(
             [
                 CharacteristicLevel(
                     organisation=organisation,
@@ -252,4 +292,37 @@ def levels_update(
                 for (characteristic, level), text in own.items()
             ]
         )
+        _log_level_wording(organisation, defaults, before, own, created)
     return len(own)
+
+
+def _log_level_wording(
+    organisation: Organisation,
+    defaults: dict[str, dict[int, str]],
+    before: dict[tuple[str, int], str],
+    after: dict[tuple[str, int], str],
+    created: list[CharacteristicLevel],
+) -> None:
+    """One entry per level whose sentence changed, old → new as executives read it."""
+    rows = {(row.characteristic, row.level): row for row in created}
+    names = dict(Characteristic.choices)
+    records = []
+    for characteristic, sentences in defaults.items():
+        for level, default in sentences.items():
+            key = characteristic, level
+            old, new = before.get(key, default), after.get(key, default)
+            if old == new:
+                continue
+            row = rows.get(key) or CharacteristicLevel(
+                organisation=organisation, characteristic=characteristic, level=level
+            )
+            records.append(
+                audit.Record(
+                    instance=row,
+                    changes={"description": [old, new]},
+                    object_repr=_("%(characteristic)s, level %(level)d")
+                    % {"characteristic": names[characteristic], "level": level},
+                    additional_data={"characteristic": characteristic, "level": level},
+                )
+            )
+    audit.record_many(records)

@@ -1,16 +1,31 @@
 """The audit log: every change to purposes, scores, milestones, memberships and
 settings is recorded with who and what; an org admin reads their own, nobody else's."""
 
+import io
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from communities.csv_io import COLUMNS
+from communities.models import Community, Need
+from communities.services import communities_import_csv
 from organisations.models import AuditEntry
 from organisations.permissions import Role
+from purposes import levels
 from purposes import services as purpose_services
-from purposes.models import NeedScore, PurposeStatus, RoundStatus
+from purposes.models import (
+    Characteristic,
+    CharacteristicLevel,
+    NeedScore,
+    PurposeStatus,
+    RoundStatus,
+)
+from purposes.scoring_services import levels_update, round_reveal
 from tests.factories import MembershipFactory, PurposeFactory
 from tests.purposes.test_scoring_tenancy import build_round
 from tests.roadmap.factories import MilestoneDependencyFactory, MilestoneFactory
@@ -274,3 +289,176 @@ def test_queries_do_not_grow_with_the_log(world):
     save_scores(40)
     large = _count(world)
     assert small == large
+
+
+# ---------------------------------------------------------------- bulk writes
+# Writes that fire no model signal (update(), bulk_create) log themselves.
+
+
+def _round_url(name, org, scoring_round):
+    return reverse(f"scoring:{name}", args=[org.slug, scoring_round.pk])
+
+
+def test_reveal_and_close_are_logged_with_the_facilitator(world):
+    org = world.ours.org
+    facilitator = world.ours.user(Role.FACILITATOR)
+    scoring_round = build_round(world.ours)
+    before = _last_entry_id()
+    client = world.client(facilitator)
+    assert client.post(_round_url("reveal", org, scoring_round)).status_code == 302
+    assert client.post(_round_url("close", org, scoring_round)).status_code == 302
+    revealed, closed = _entries(org, "scoringround", after=before)
+    assert revealed.actor == facilitator and closed.actor == facilitator
+    assert revealed.organisation_id == org.pk
+    assert revealed.object_pk == str(scoring_round.pk)
+    assert revealed.changes == {"status": ["open", "revealed"]}
+    assert closed.changes == {"status": ["revealed", "closed"]}
+    page = _audit_page(world, "?model=purposes.scoringround")
+    assert scoring_round.name in page.text
+    assert "<del>Open for scoring</del>" in page.text and "<ins>Revealed</ins>" in page.text
+    assert "<del>Revealed</del>" in page.text and "<ins>Closed</ins>" in page.text
+
+
+def test_a_refused_reveal_logs_nothing(world):
+    scoring_round = build_round(world.ours, status=RoundStatus.CLOSED)
+    before = _last_entry_id()
+    world.client(world.ours.user(Role.FACILITATOR)).post(
+        _round_url("reveal", world.ours.org, scoring_round)
+    )
+    assert _entries(world.ours.org, "scoringround", after=before) == []
+
+
+def test_fit_weight_change_is_logged_old_and_new(world):
+    org = world.ours.org
+    facilitator = world.ours.user(Role.FACILITATOR)
+    scoring_round = build_round(world.ours)
+    before = _last_entry_id()
+    client = world.client(facilitator)
+    url = _round_url("fit_weight", org, scoring_round)
+    client.post(url, {"fit_weight_percent": 70})
+    client.post(url, {"fit_weight_percent": 70})  # no change: nothing to log
+    [entry] = _entries(org, "scoringround", after=before)
+    assert entry.actor == facilitator
+    assert entry.changes == {"fit_weight_percent": ["50", "70"]}
+    page = _audit_page(world, "?model=purposes.scoringround")
+    assert "Share of need fit (%)" in page.text
+    assert "<del>50</del>" in page.text and "<ins>70</ins>" in page.text
+
+
+def test_level_wording_changes_are_logged_as_sentences(world):
+    org = world.ours.org
+    facilitator = world.ours.user(Role.FACILITATOR)
+    client = world.client(facilitator)
+    url = reverse("scoring:levels", args=[org.slug])
+    default = str(levels.CHARACTERISTIC_LEVELS[Characteristic.RISK][5])
+    before = _last_entry_id()
+    assert client.post(url, {"risk_5": "Could end the company."}).status_code == 302
+    [reworded] = _entries(org, "characteristiclevel", after=before)
+    assert reworded.actor == facilitator
+    assert reworded.organisation_id == org.pk
+    assert reworded.object_repr == "Community risk, level 5"
+    assert reworded.changes == {"description": [default, "Could end the company."]}
+    page = _audit_page(world, "?model=purposes.characteristiclevel")
+    assert "Community risk, level 5" in page.text
+    assert "<ins>Could end the company.</ins>" in page.text
+
+    after_first = _last_entry_id()
+    client.post(url, {"risk_5": ""})  # back to the product's sentence
+    [restored] = _entries(org, "characteristiclevel", after=after_first)
+    assert restored.changes == {"description": ["Could end the company.", default]}
+
+
+def test_csv_import_logs_every_community_and_need_it_adds_or_changes(world):
+    org = world.ours.org
+    facilitator = world.ours.user(Role.FACILITATOR)
+    client = world.client(facilitator)
+    url = reverse("communities:import", args=[org.slug])
+    before = _last_entry_id()
+    first = _communities_csv([("Design engineers", "Right first time", 3)])
+    assert client.post(url, {"file": first}).status_code == 302
+    community, need = _entries(org, after=before)
+    assert (community.content_type.model, community.action) == (
+        "community",
+        AuditEntry.Action.CREATE,
+    )
+    assert (need.content_type.model, need.action) == ("need", AuditEntry.Action.CREATE)
+    assert community.actor == facilitator and need.actor == facilitator
+    assert need.organisation_id == org.pk
+    # As auditlog logs a created row (its "None" reads as nothing on the page).
+    assert need.changes["statement"] == ["None", "Right first time"]
+    assert need.changes["weight"] == ["None", "3"]
+    assert need.changes["community"] == ["None", "Design engineers"]
+    with scopes_disabled():
+        assert need.object_pk == str(Need.objects.get(statement="Right first time").pk)
+
+    after_first = _last_entry_id()
+    second = _communities_csv([("Design engineers", "Right first time", 5)])
+    assert client.post(url, {"file": second}).status_code == 302
+    [reweighted] = _entries(org, after=after_first)
+    assert reweighted.actor == facilitator
+    assert reweighted.action == AuditEntry.Action.UPDATE
+    assert reweighted.changes == {"weight": ["3", "5"]}
+    page = _audit_page(world, "?model=communities.need")
+    assert "Right first time" in page.text
+    assert "<del>3</del>" in page.text and "<ins>5</ins>" in page.text
+
+
+def _communities_csv(rows) -> SimpleUploadedFile:
+    lines = [",".join(COLUMNS)]
+    lines += [f"{name},customers,,,{need},{weight}," for name, need, weight in rows]
+    return SimpleUploadedFile("needs.csv", ("\r\n".join(lines) + "\r\n").encode())
+
+
+def _import_queries(org, communities: int, weight: int) -> tuple[int, int]:
+    """Queries of one import of ``communities`` × 3 needs, and entries it logged."""
+    rows = [
+        (f"Community {c}", f"Need {c}.{n}", weight) for c in range(communities) for n in range(3)
+    ]
+    data = _communities_csv(rows).read()
+    before = _last_entry_id()
+    with CaptureQueriesContext(connection) as queries:
+        communities_import_csv(organisation=org, file=io.BytesIO(data))
+    return len(queries), len(_entries(org, after=before))
+
+
+def test_csv_import_queries_do_not_grow_with_the_file(world):
+    # Sizes below SQLite's 999 parameters per statement, past which Django
+    # splits a bulk INSERT in batches (about 70 audit entries each); PostgreSQL
+    # takes any size in one.
+    org = world.ours.org
+    for model in (Community, Need):
+        ContentType.objects.get_for_model(model)  # cached from here on, as in a server
+    small = _import_queries(org, 2, weight=2)
+    large = _import_queries(world.foreign.org, 12, weight=2)
+    assert small[0] == large[0]
+    assert (small[1], large[1]) == (2 + 6, 12 + 36)
+    # Changing every need's weight: still the same number of queries.
+    changed_small = _import_queries(org, 2, weight=4)
+    changed_large = _import_queries(world.foreign.org, 12, weight=4)
+    assert changed_small[0] == changed_large[0]
+    assert (changed_small[1], changed_large[1]) == (6, 36)
+
+
+def test_level_wording_queries_do_not_grow_with_the_changes(world):
+    org = world.ours.org
+    keys = [(c, level) for c in Characteristic.values for level in range(1, 6)]
+
+    def queries(count: int, text: str) -> int:
+        wording = {key: f"{text} {n}" for n, key in enumerate(keys[:count])}
+        with CaptureQueriesContext(connection) as captured:
+            levels_update(organisation=org, descriptions=wording)
+        return len(captured)
+
+    ContentType.objects.get_for_model(CharacteristicLevel)
+    assert queries(1, "One") == queries(25, "All") == queries(25, "Again")
+    assert len(_entries(org, "characteristiclevel")) == 1 + 25 + 25
+
+
+def test_reveal_queries_do_not_grow_with_the_round(world):
+    def queries(tenant, purposes: int) -> int:
+        scoring_round = build_round(tenant, purposes=purposes, needs=purposes)
+        with scope(organisation=tenant.org), CaptureQueriesContext(connection) as captured:
+            round_reveal(scoring_round=scoring_round)
+        return len(captured)
+
+    assert queries(world.ours, 2) == queries(world.foreign, 12)
