@@ -54,6 +54,8 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", verbosity=0, interactive=False)
+            # Left open, this connection would stop the test database being dropped.
+            connection.close()
 
 
 @pytest.fixture
