@@ -25,65 +25,28 @@ under 10 concurrent viewers.
 """
 
 import argparse
-import http.client
 import json
 import os
 import shutil
-import signal
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The project's folder before bench/: this script's name would hide its ``roadmap`` package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import harness  # bench/ is not a package: imported from its folder
+from harness import Browser, Tally, timed
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_roadmap"
+VIEWER = "facilitator@demo.example"
 
 
-def server_environment(database_url: str, work: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "roadmap.settings",
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "DJANGO_DEBUG": "",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "ROADMAP_VAR_DIR": str(work / "var"),
-        "LOG_LEVEL": "WARNING",
-        # Sessions are not cut short while the benchmark runs.
-        "DJANGO_SESSION_IDLE_SECONDS": "3600",
-    }
-    return env
-
-
-def recreate_database(database_url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(database_url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(database_url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(database_url)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-
-
-def prepare(milestones: int) -> tuple[str, str]:
-    """Migrate, collect static files, load the data; the page's path and a session cookie."""
+def prepare(milestones: int, viewers: int) -> tuple[str, list[str]]:
+    """Migrate, collect static files, load the data; the page's path and a session per viewer."""
     import django
 
     django.setup()
@@ -106,68 +69,52 @@ def prepare(milestones: int) -> tuple[str, str]:
         purposes_demo.load(org)
         scoring_demo.load(org)
     roadmap = sample_roadmap(org, milestones=milestones, title=f"{milestones} milestones")
-    client = Client()
-    client.force_login(User.objects.get(email="facilitator@demo.example"))
-    return f"/o/{org.slug}/roadmaps/{roadmap.pk}/", client.cookies["sessionid"].value
+    # One session per viewer, as ten people would have.
+    user = User.objects.get(email=VIEWER)
+    sessions = []
+    for _ in range(viewers):
+        client = Client()
+        client.force_login(user)
+        sessions.append(client.cookies["sessionid"].value)
+    return f"/o/{org.slug}/roadmaps/{roadmap.pk}/", sessions
 
 
-def get(port: int, path: str, session: str) -> tuple[int, bytes, float]:
-    began = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, body, (time.perf_counter() - began) * 1000
+def signed_in(port: int, session: str) -> Browser:
+    browser = Browser(port)
+    browser.cookies["sessionid"] = session
+    return browser
 
 
-def wait_until_up(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+def read_page(
+    browsers: list[Browser], path: str, requests: int, *, think: float = 0.0
+) -> tuple[Tally, float]:
+    """Each browser is a viewer asking for the page ``requests`` times, pausing ``think`` s.
 
+    gunicorn's sync workers close the connection after each answer, so every
+    request is timed from connecting to the page's last byte.
+    """
+    tally = Tally("roadmap page")
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def run_concurrent(
-    port: int, path: str, sessions: list[str], requests: int, *, think: float = 0.0
-) -> tuple[list, float]:
-    """Each session is a viewer asking for the page ``requests`` times, pausing ``think`` s."""
-    times: list[float] = []
-    failures: list[int] = []
-    lock = threading.Lock()
-
-    def viewer(session: str) -> None:
+    def viewer(browser: Browser) -> None:
         for _ in range(requests):
-            status, _body, ms = get(port, path, session)
-            with lock:
-                times.append(ms)
-                if status != 200:
-                    failures.append(status)
+            timed(
+                tally,
+                lambda: browser.request("GET", path),
+                lambda status, _page: None if status == 200 else f"HTTP {status}",
+            )
             if think:
                 time.sleep(think)
 
-    threads = [threading.Thread(target=viewer, args=(s,)) for s in sessions]
+    threads = [threading.Thread(target=viewer, args=(b,), daemon=True) for b in browsers]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    if failures:
-        raise SystemExit(f"{len(failures)} requests failed: {sorted(set(failures))}")
-    return times, elapsed
+    if tally.errors:
+        raise SystemExit(f"{len(tally.errors)} requests failed: {sorted(set(tally.errors))}")
+    return tally, elapsed
 
 
 def timeline_figures(runs: int) -> dict:
@@ -193,7 +140,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--requests", type=int, default=40, help="per client")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
-    parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--port", type=int, default=0, help="gunicorn port (0 = a free one)")
     parser.add_argument("--runs", type=int, default=50, help="timeline medians")
     parser.add_argument(
         "--think", type=float, default=1.0, help="pause of a paced viewer between pages, s"
@@ -205,85 +152,66 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not database_url.startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database of its own (bench_roadmap).")
+    redis_url = os.environ.get("REDIS_URL", "")
     work = Path(tempfile.mkdtemp(prefix="bench-roadmap-"))
-    env = server_environment(database_url, work)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
+    env = harness.server_environment(
+        database_url=database_url,
+        var_dir=work,
+        secret="bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",  # noqa: S106
+        redis_url=redis_url,
+        # Sessions are not cut short while the benchmark runs.
+        DJANGO_SESSION_IDLE_SECONDS="3600",
+    )
+    harness.adopt_environment(env)
+    harness.stop_on_signals()
 
-    recreate_database(database_url)
-    server = None
+    harness.recreate_database(database_url)
+    processes = harness.Processes()
     try:
-        path, session = prepare(args.milestones)
-        # One session per viewer, as ten people would have.
-        from django.test import Client
-
-        from organisations.models import User
-
-        user = User.objects.get(email="facilitator@demo.example")
-        sessions = [session]
-        for _ in range(args.clients - 1):
-            other = Client()
-            other.force_login(user)
-            sessions.append(other.cookies["sessionid"].value)
-
+        path, sessions = prepare(args.milestones, args.clients)
         from django.db import connections
 
         connections.close_all()
-        server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "roadmap.wsgi",
-                "--workers",
-                str(args.workers),
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        wait_until_up(args.port)
+        port = args.port or harness.free_port()
+        harness.start_gunicorn(processes, env, port, work / "gunicorn.log", workers=args.workers)
+        browsers = [signed_in(port, session) for session in sessions]
 
-        status, body, _ = get(args.port, path, session)
+        status, body, _ = browsers[0].request("GET", path)
         rows = body.count(b'<tr id="milestone-')
         if status != 200 or rows != args.milestones:
             raise SystemExit(f"unexpected page: status {status}, {rows} milestone rows")
         for _ in range(3 * args.workers):  # every worker warm, its caches filled
-            get(args.port, path, session)
+            browsers[0].request("GET", path)
 
-        alone = [get(args.port, path, session)[2] for _ in range(20)]
-        times, elapsed = run_concurrent(args.port, path, sessions, args.requests)
-        paced, _ = run_concurrent(args.port, path, sessions, args.paced_requests, think=args.think)
+        alone, _ = read_page(browsers[:1], path, 20)
+        crowd, elapsed = read_page(browsers, path, args.requests)
+        paced, _ = read_page(browsers, path, args.paced_requests, think=args.think)
         timeline = timeline_figures(args.runs)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
+        processes.stop_all()
         from django.db import connections
 
         connections.close_all()
         if not args.keep_db:
-            drop_database(database_url)
+            harness.recreate_database(database_url, drop_only=True)
         shutil.rmtree(work, ignore_errors=True)
 
     figures = {
-        "roadmap_page_200_alone_p50_ms": round(statistics.median(alone), 1),
-        "roadmap_page_200_p50_ms": round(percentile(times, 0.50), 1),
-        "roadmap_page_200_p95_ms": round(percentile(times, 0.95), 1),
-        "roadmap_page_200_p99_ms": round(percentile(times, 0.99), 1),
-        "roadmap_page_200_pages_per_s": round(len(times) / elapsed, 1),
-        "roadmap_page_200_paced_p50_ms": round(percentile(paced, 0.50), 1),
-        "roadmap_page_200_paced_p95_ms": round(percentile(paced, 0.95), 1),
+        "roadmap_page_200_alone_p50_ms": round(alone.percentile(50), 1),
+        "roadmap_page_200_p50_ms": round(crowd.percentile(50), 1),
+        "roadmap_page_200_p95_ms": round(crowd.percentile(95), 1),
+        "roadmap_page_200_p99_ms": round(crowd.percentile(99), 1),
+        "roadmap_page_200_pages_per_s": round(len(crowd.times) / elapsed, 1),
+        "roadmap_page_200_paced_p50_ms": round(paced.percentile(50), 1),
+        "roadmap_page_200_paced_p95_ms": round(paced.percentile(95), 1),
         "roadmap_page_bytes": len(body),
         "timeline_svg_200_median_ms": round(timeline["svg"], 2),
         "timeline_layout_200_median_ms": round(timeline["layout"], 2),
         "timeline_template_200_median_ms": round(timeline["template"], 2),
         "clients": args.clients,
-        "requests": len(times),
+        "requests": len(crowd.times),
         "gunicorn_workers": args.workers,
-        "cache": "redis" if os.environ.get("REDIS_URL") else "per-worker memory",
+        "cache": "redis" if redis_url else "per-worker memory",
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
     print(f"roadmap page, {args.milestones} milestones, gunicorn ×{args.workers}, PostgreSQL")
@@ -292,7 +220,7 @@ def main() -> None:
         f"  {args.clients} concurrent viewers    p50 {figures['roadmap_page_200_p50_ms']:7.1f} ms"
         f"   p95 {figures['roadmap_page_200_p95_ms']:7.1f} ms (target <= 200)"
         f"   p99 {figures['roadmap_page_200_p99_ms']:7.1f} ms"
-        f"   {figures['roadmap_page_200_pages_per_s']:.1f} pages/s over {len(times)} requests"
+        f"   {figures['roadmap_page_200_pages_per_s']:.1f} pages/s over {len(crowd.times)} requests"
     )
     print(
         f"  {args.clients} paced viewers ({args.think:g} s between pages)"
@@ -311,4 +239,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted: gunicorn stopped", file=sys.stderr)
+        sys.exit(130)
