@@ -9,20 +9,42 @@ One ``FontConfiguration`` and one image cache live as long as the worker
 process: the shipped fonts are read and registered once, not per brief.
 """
 
+import gc
+import logging
 import re
+import sys
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from importlib.resources import files
 from itertools import groupby
+from math import inf
 from typing import Any
+from xml.etree import ElementTree
 
+import cssselect2
+import pydyf
+import weasyprint
+import weasyprint.css
+import weasyprint.svg as weasyprint_svg
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from weasyprint import CSS, HTML
+from weasyprint.css.properties import INITIAL_VALUES
 from weasyprint.document import Document
+from weasyprint.draw.text import draw_emojis, draw_first_line
+from weasyprint.html import UA_COUNTER_STYLE
+from weasyprint.matrix import Matrix
+from weasyprint.svg.bounding_box import extend_bounding_box
+from weasyprint.svg.utils import normalize as normalize_svg
+from weasyprint.svg.utils import size as svg_size
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.text.line_break import split_first_line
 
 from organisations.models import PaperSize
 from purposes.models import PURPOSE_PARTS, Characteristic, PurposeStatus
@@ -114,6 +136,10 @@ def _day(value: str | None) -> date | None:
 def _money(amount: Decimal | float | int, currency: str | None = "") -> str:
     figure = formats.number_format(Decimal(amount), 0, use_l10n=True, force_grouping=True)
     return f"{figure} {currency}".strip()
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
 
 
 def _label(choices, value: str | None) -> str:
@@ -278,8 +304,9 @@ def _purposes(data: dict) -> tuple[list[dict], dict]:
             {
                 **p,
                 "status_label": _label(PurposeStatus, p["status"]),
+                # Line breaks are kept by the stylesheet (white-space: pre-line).
                 "parts": [
-                    {"key": part, "label": str(PART_LABELS[part]), "text": p[part]}
+                    {"key": part, "label": str(PART_LABELS[part]), "text": _lines(p[part])}
                     for part in PURPOSE_PARTS
                 ],
                 "missing": [str(PART_LABELS[part]) for part in PURPOSE_PARTS if not p[part]],
@@ -795,10 +822,22 @@ def brief_html(context: dict) -> str:
 
 
 # ---------------------------------------------------------------- PDF
+#
+# Where a warm render's time goes, and what is done about it, is in
+# docs/briefs.md ("Speed"). In short: fonts, stylesheets and a lean user-agent
+# stylesheet are made once per process; the generated HTML is parsed as XML;
+# the cyclic garbage collector is paused while WeasyPrint works; chart labels
+# are drawn as runs of text; streams are compressed once, at zlib level 6.
+
+logger = logging.getLogger(__name__)
 
 _font_config: FontConfiguration | None = None
 _image_cache: dict = {}
 IMAGE_CACHE_LIMIT = 32
+# zlib level for the PDF's streams. pydyf compresses at 9 and, because the
+# brief has a fixed identifier, twice (once more to hash the file for its
+# /ID); 6 gives a file a few per cent larger in a fraction of the time, once.
+STREAM_COMPRESSION = 6
 
 
 def font_config() -> FontConfiguration:
@@ -824,24 +863,258 @@ def brief_stylesheet() -> CSS:
     return _stylesheet
 
 
+# WeasyPrint's HTML user-agent stylesheet styles six pseudo-elements of *every*
+# element (``::marker`` and the footnote and note calls and markers), so the
+# cascade made and computed seven styles per element: about 0.3 s of the
+# brief. Lists are the only elements with markers here, and the brief has no
+# footnotes or notes, so those rules are scoped to ``li`` or left out. (Its
+# ``@counter-style`` rules are left out too: WeasyPrint hands every document
+# the counter styles they defined when it loaded.)
+UNIVERSAL_PSEUDO_RULE = re.compile(r"^::([a-z-]+)(\s*\{.*\}\s*)$", re.MULTILINE)
+KEPT_PSEUDO_RULES = {"marker": "li::marker"}
+COUNTER_STYLE_RULE = re.compile(r"^@counter-style .*\}\s*$", re.MULTILINE)
+
+
+def lean_user_agent_css() -> str:
+    """WeasyPrint's own HTML user-agent stylesheet without universal pseudo-element rules."""
+    source = (files(weasyprint.css) / "html5_ua.css").read_text("utf-8")
+
+    def scoped(match: re.Match) -> str:
+        selector = KEPT_PSEUDO_RULES.get(match[1])
+        return selector + match[2] if selector else ""
+
+    return COUNTER_STYLE_RULE.sub("", UNIVERSAL_PSEUDO_RULE.sub(scoped, source))
+
+
+_user_agent_stylesheet: CSS | None = None
+
+
+def user_agent_stylesheet() -> CSS:
+    global _user_agent_stylesheet
+    if _user_agent_stylesheet is None:
+        _user_agent_stylesheet = CSS(
+            string=lean_user_agent_css(), counter_style=UA_COUNTER_STYLE.copy()
+        )
+    return _user_agent_stylesheet
+
+
+# Only "<!doctype html>" and comments: no DOCTYPE internal subset, so no entity
+# declarations (expat never fetches external ones).
+MARKUP_DECLARATION = re.compile(r"<!(?!doctype html>|--)", re.IGNORECASE)
+
+
+def _parse_xhtml(markup: str) -> ElementTree.Element:
+    """Parse our own generated XHTML, refusing any entity declaration as defusedxml does."""
+    if MARKUP_DECLARATION.search(markup):
+        raise ValueError("markup declarations are not allowed in the brief")
+    return ElementTree.fromstring(markup)  # noqa: S314 - our template's output, checked above
+
+
+class BriefHTML(HTML):
+    """The brief's HTML for WeasyPrint: parsed as XML, with the lean user-agent stylesheet.
+
+    The templates write well-formed XHTML (void elements closed, explicit
+    ``<tbody>``, no named entities; user text is escaped), so Python's
+    C-accelerated XML parser reads it in a few milliseconds instead of the
+    70 ms of WeasyPrint's pure-Python HTML5 parser, and builds the same tree
+    (HTML elements without a namespace, the charts in the SVG namespace). If
+    the markup is ever not well-formed, it is parsed as HTML, only slower.
+    """
+
+    def __init__(self, *, string: str, base_url: str, url_fetcher: BriefURLFetcher) -> None:
+        try:
+            root = _parse_xhtml(string)
+        except (ElementTree.ParseError, ValueError) as error:
+            logger.warning("The brief's HTML is not well-formed XML (%s): parsed as HTML", error)
+            super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+            return
+        # What HTML.__init__ sets, minus the parsing (the brief has no <base>).
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return [user_agent_stylesheet()]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while WeasyPrint works.
+
+    A brief allocates about a million objects that mostly live until the PDF is
+    written; with the collector on, Python scanned them (and the rest of the
+    process) some 200 times per brief, a quarter of the render. Reference
+    counting still frees what it can; the cycles left are collected as usual
+    once the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def compress_streams(_document: Document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint finisher: compress every stream once, at ``STREAM_COMPRESSION``."""
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.compress:
+            raw = b"\n".join(pydyf._to_bytes(part) for part in item.stream)
+            item.stream = [zlib.compress(raw, STREAM_COMPRESSION)]
+            item.extra["Filter"] = "/FlateDecode"
+            item.compress = False
+
+
+# WeasyPrint 70 draws SVG text letter by letter: a Pango layout and a text
+# object per character, so the three charts' labels (some 1,500 letters) cost
+# about 0.1 s to draw and a third of the PDF's content. A label our charts
+# draw has one position and at most one dx/dy shift: that is one run of
+# glyphs, laid out and drawn once, in the same place (tests/reports/
+# test_pdf_speedups.py compares both ways). Anything else — per-letter
+# positions, rotation, textLength, letter-spacing, baseline alignment — is
+# left to WeasyPrint. Only installed on the WeasyPrint version it was
+# written against.
+SVG_TEXT_WEASYPRINT = "70.0"
+_svg_text_module = sys.modules["weasyprint.svg.text"]
+svg_text_per_letter = _svg_text_module.text
+SVG_TEXT_PER_LETTER = ("rotate", "textLength", "letter-spacing")
+SVG_TEXT_BASELINE = ("display-anchor", "dominant-baseline", "alignment-baseline")
+
+
+def _svg_length(node: Any, name: str) -> str | None:
+    values = normalize_svg(node.attrib.get(name) or "").split()
+    if len(values) > 1:
+        raise ValueError(name)
+    return values[0] if values else None
+
+
+def svg_text_as_run(svg: Any, node: Any, font_size: float) -> None:
+    """Draw an SVG ``<text>`` (or ``<tspan>``) as one run of glyphs when it can be."""
+    try:
+        x, y, dx, dy = (_svg_length(node, name) for name in ("x", "y", "dx", "dy"))
+    except ValueError:
+        return svg_text_per_letter(svg, node, font_size)
+    if (
+        not node.text
+        or any(name in node.attrib for name in SVG_TEXT_PER_LETTER)
+        or any(node.get(name) for name in SVG_TEXT_BASELINE)
+        or node.get("letter-spacing")
+    ):
+        return svg_text_per_letter(svg, node, font_size)
+
+    # The style WeasyPrint's own function gives the letters.
+    style = _svg_text_module.Style()
+    style.update(INITIAL_VALUES)
+    style.font_config = svg.font_config
+    style["font_family"] = [
+        font.strip("\"'") for font in node.get("font-family", "sans-serif").split(",")
+    ]
+    style["font_style"] = node.get("font-style", "normal")
+    weight = node.get("font-weight", 400)
+    if weight == "normal":
+        style["font_weight"] = 400
+    elif weight == "bold":
+        style["font_weight"] = 700
+    else:
+        try:
+            style["font_weight"] = int(weight)
+        except ValueError:
+            style["font_weight"] = 400
+    style["font_size"] = font_size
+    if node.get("direction") in ("ltr", "rtl"):
+        style["direction"] = node.get("direction")
+
+    layout, _, _, width, height, baseline = split_first_line(node.text, style, svg.context, inf, 0)
+    # Position as the per-letter drawing places its first letter.
+    if x is not None:
+        svg.cursor_d_position[0] = 0
+        x = svg_size(x, font_size, svg.inner_width)
+    else:
+        x = svg.cursor_position[0]
+    if y is not None:
+        svg.cursor_d_position[1] = 0
+        y = svg_size(y, font_size, svg.inner_height)
+    else:
+        y = svg.cursor_position[1]
+    svg.cursor_d_position[0] += svg_size(dx, font_size, svg.inner_width) if dx else 0
+    svg.cursor_d_position[1] += svg_size(dy, font_size, svg.inner_height) if dy else 0
+    svg.cursor_position = x + width, y
+    x_position = x + svg.cursor_d_position[0]
+    y_position = y + svg.cursor_d_position[1]
+    node.text_bounding_box = extend_bounding_box(
+        node.text_bounding_box,
+        (
+            (x_position, y_position - baseline),
+            (x_position + width, y_position - baseline + height),
+        ),
+    )
+
+    svg.stream.push_state()
+    fill, stroke = svg.set_graphical_state(node, font_size)
+    svg.stream.begin_text()
+    layout.reactivate(style)
+    svg.fill_stroke(fill, stroke, text=True)
+    text_box = _svg_text_module.TextBox(layout, style)
+    text_box.baseline = baseline
+    emojis = draw_first_line(
+        svg.stream, text_box, "none", "none", Matrix(a=1, d=-1, e=x_position, f=y_position)
+    )
+    svg.stream.end_text()
+    svg.stream.pop_state()
+    draw_emojis(svg.stream, style, x, y, emojis)
+
+
+def use_svg_text_runs(enabled: bool = True) -> None:
+    """Install (or remove) ``svg_text_as_run`` as WeasyPrint's SVG text drawer."""
+    drawer, other = (
+        (svg_text_as_run, svg_text_per_letter)
+        if enabled
+        else (svg_text_per_letter, svg_text_as_run)
+    )
+    for tag, function in list(weasyprint_svg.TAGS.items()):
+        if function is other:
+            weasyprint_svg.TAGS[tag] = drawer
+    # draw_node() recognises text elements by comparing with this name.
+    weasyprint_svg.text = drawer
+
+
+if weasyprint.__version__ == SVG_TEXT_WEASYPRINT:
+    use_svg_text_runs()
+
+
 def _options() -> dict:
     if len(_image_cache) > IMAGE_CACHE_LIMIT:
         _image_cache.clear()
     return {"pdf_variant": PDF_VARIANT, "cache": _image_cache, "optimize_images": False}
 
 
+# C0 control characters other than tab and line ends: text pasted from a word
+# processor brings some (a vertical tab for a soft line break). They draw as
+# empty boxes and are not allowed in XML, so they would send the whole brief
+# down the slower HTML path.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def layout_pdf(html: str, fetcher: BriefURLFetcher | None = None) -> Document:
     """Paginate the HTML (the slow part); nothing outside the allowlist is loaded."""
     fetcher = fetcher or BriefURLFetcher()
-    return HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher).render(
-        font_config=font_config(), stylesheets=[brief_stylesheet()], **_options()
-    )
+    html = CONTROL_CHARACTERS.sub("", html)
+    with collector_paused():
+        return BriefHTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher).render(
+            font_config=font_config(), stylesheets=[brief_stylesheet()], **_options()
+        )
 
 
 def write_pdf(document: Document, snapshot: dict) -> bytes:
     # A fixed identifier makes the same snapshot give the same bytes.
     identifier = f"{snapshot['kind']}-{snapshot['data']['roadmap']['id']}-v{snapshot['version']}"
-    return document.write_pdf(pdf_identifier=identifier.encode(), **_options())
+    with collector_paused():
+        return document.write_pdf(
+            pdf_identifier=identifier.encode(), finisher=compress_streams, **_options()
+        )
 
 
 @dataclass(frozen=True)
