@@ -27,7 +27,8 @@ from pypdf import PdfReader
 from organisations.permissions import Role
 from tests.factories import TEST_PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 from tests.purposes.test_browser_scoring import CHARACTERISTICS, row_for, score_with_the_keyboard
-from tests.roadmap.test_browser_roadmap import _add_milestone, _warning
+from tests.reports.test_rendering import BOARD_SECTIONS
+from tests.roadmap.test_browser_roadmap import _add_dependency, _add_milestone, _warning
 from tests.worker import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,14 +103,6 @@ LOW_RISK = {RIGHT_FIRST: (2, 1, 2), TRUSTED: (3, 3, 2)}  # community risk: lower
 PER_EXECUTIVE = len(SHORTLIST) * (len(NEEDS) + len(CHARACTERISTICS))
 
 ROADMAP = "Engineers first"
-BRIEF_SECTIONS = [
-    "Executive summary",
-    "Purpose ranking and scores",
-    "Timeline",
-    "Community, risk, investment and decisions",
-    "What changed since the previous brief",
-    "Appendix: every purpose",
-]
 
 # Injected by the test, not the page: every CSP violation of every document a
 # page shows is handed to Python at once, so none is lost to a navigation.
@@ -540,16 +533,7 @@ def test_a_whole_workshop_with_four_people_at_once(
         selects={"Implementation area": "technology"},
     )
     expect(facilitator.locator("#milestones .milestone-table tbody tr")).to_have_count(5)
-    facilitator.locator("#add-dependency").click()
-    dialog.get_by_label("This milestone must finish first").select_option(
-        label="Forum platform (2026-02-01)"
-    )
-    dialog.get_by_label("before this one can happen").select_option(
-        label="500 engineers (2026-06-01)"
-    )
-    dialog.get_by_role("button", name="Add dependency").click()
-    expect(dialog).to_be_hidden()
-    expect(facilitator.locator("#dependencies .dependency")).to_have_count(1)
+    _add_dependency(facilitator, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
     expect(facilitator.locator("#dependencies")).to_contain_text("must finish before")
     screenshot(facilitator, "roadmap-built")
 
@@ -581,7 +565,7 @@ def test_a_whole_workshop_with_four_people_at_once(
     text = pdf_text(downloaded.value.path())
     assert ROADMAP in text
     assert RIGHT_FIRST in text
-    for section in BRIEF_SECTIONS:
+    for section in BOARD_SECTIONS:
         assert section in text, section
 
     # --- Nothing went wrong in any of the four pages along the way.

@@ -78,6 +78,17 @@ def _add_milestone(page, kind, title, start, fields, *, selects=None):
     expect(page.locator("#messages")).to_contain_text(f"Added the milestone “{title}”")
 
 
+def _add_dependency(page, first: str, then: str) -> None:
+    """Say in the dependency dialog that ``first`` must finish before ``then`` (option labels)."""
+    page.locator("#add-dependency").click()
+    dialog = page.locator("#roadmap-dialog")
+    dialog.get_by_label("This milestone must finish first").select_option(label=first)
+    dialog.get_by_label("before this one can happen").select_option(label=then)
+    dialog.get_by_role("button", name="Add dependency").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#dependencies .dependency")).to_have_count(1)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     _load_workshop()
@@ -212,17 +223,8 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     expect(_index(page, "risk_coverage")).to_contain_text("100 / 100")
 
     # A dependency: the community target waits for the platform.
-    page.locator("#add-dependency").click()
+    _add_dependency(page, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
     dialog = page.locator("#roadmap-dialog")
-    dialog.get_by_label("This milestone must finish first").select_option(
-        label="Forum platform (2026-02-01)"
-    )
-    dialog.get_by_label("before this one can happen").select_option(
-        label="500 engineers (2026-06-01)"
-    )
-    dialog.get_by_role("button", name="Add dependency").click()
-    expect(dialog).to_be_hidden()
-    expect(page.locator("#dependencies .dependency")).to_have_count(1)
     expect(page.locator("#dependencies")).to_contain_text("Forum platform")
 
     # A loop is refused with its name.
