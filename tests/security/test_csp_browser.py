@@ -115,3 +115,28 @@ def test_main_pages_have_no_csp_violations_or_console_errors(live_server, browse
     assert seen["console"] == []
     assert seen["pageerror"] == []
     print(f"{len(visited)} pages visited under the CSP: 0 violations, 0 console errors")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_htmx_swap_never_writes_a_style_attribute(live_server, browser):
+    """htmx settles attributes from the old element onto the new one; ``style`` is not among them.
+
+    A script or a browser tool may give an element a style through the CSSOM
+    (which the CSP allows); settling it would write a ``style`` attribute,
+    which the CSP refuses (``style-src-attr``).
+    """
+    tenant = load_demo()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    seen = watch(page)
+    sign_in(page, live_server.url, "admin@demo.example")
+    page.goto(f"{live_server.url}{reverse('organisations:members', args=[tenant.org.slug])}")
+    page.evaluate("document.getElementById('members-panel').style.outline = '1px solid red'")
+    row = page.locator("tr", has_text="viewer@demo.example")
+    row.locator("select").select_option("executive")
+    with page.expect_response(lambda response: "/role/" in response.url):
+        row.get_by_role("button", name="Change").click()
+    page.wait_for_load_state("networkidle")
+    row = page.locator("tr", has_text="viewer@demo.example")
+    assert row.locator("select").input_value() == "executive"
+    assert violations(page) == []
+    assert seen["console"] == []
