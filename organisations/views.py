@@ -28,10 +28,13 @@ from organisations.tenancy import SESSION_ORG_KEY, membership_for, org_view
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Send the user to the organisation they last used, or let them pick one."""
+    # Counted over all of an organisation's memberships, not only the user's own
+    # (a filter and a count on the same relation would share one join).
+    mine = Organisation.objects.filter(memberships__user=request.user).values("pk")
     organisations = list(
-        Organisation.objects.filter(memberships__user=request.user).annotate(
-            member_count=Count("memberships", distinct=True)
-        )
+        Organisation.objects.filter(pk__in=mine)
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
     )
     last = request.session.get(SESSION_ORG_KEY)
     slugs = {org.slug for org in organisations}

@@ -67,3 +67,13 @@ def test_user_in_two_organisations_picks_one(world):
     home = client.get(reverse("organisations:home", args=[world.foreign.org.slug]))
     assert world.ours.org.name in home.text  # in the switcher
     assert client.get(reverse("dashboard"))["Location"].endswith(f"/o/{world.foreign.org.slug}/")
+
+
+def test_the_dashboard_counts_every_member_of_each_organisation(world):
+    from tests.factories import MembershipFactory
+
+    user = world.ours.user(Role.FACILITATOR)
+    MembershipFactory(organisation=world.foreign.org, user=user, role=Role.VIEWER)
+    page = world.client(user).get(reverse("dashboard"))
+    ours, foreign = len(world.ours.members), len(world.foreign.members) + 1
+    assert f"{ours} members" in page.text and f"{foreign} members" in page.text
