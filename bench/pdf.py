@@ -9,7 +9,9 @@ all in this one process:
    layout and PDF — what a warm worker does after collecting the data), the
    page count, the PDF size, and the peak memory of the process;
 2. memory growth: resident memory after --growth-runs more renders (100),
-   against resident memory before them;
+   against resident memory before them; after each render, as a worker
+   does once the brief is saved, ``release_memory()`` collects its garbage
+   (timed apart: it is not on the user's path);
 3. Chromium (Debian's package) printing the *same HTML* (its asset base
    pointed at static/ on disk): warm — one browser driven by Playwright,
    ``goto`` + ``page.pdf()`` per run — and fresh — a new
@@ -96,12 +98,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def median_time(fn, runs: int) -> tuple[float, list[float]]:
+def median_time(fn, runs: int, after=None) -> tuple[float, list[float]]:
+    """Median seconds of ``fn``; ``after`` (untimed) runs after each call."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)
+        if after:
+            after()
     return statistics.median(times), times
 
 
@@ -273,8 +278,16 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         timings.update(context_html=t1 - t0, layout=t2 - t1, write=t3 - t2)
         return timings
 
-    brief, times = median_time(lambda: document.render_brief(snapshot), args.runs)
+    # As a worker does: the brief, then (once it is saved) the render's garbage collected.
+    brief, times = median_time(
+        lambda: document.render_brief(snapshot), args.runs, after=document.release_memory
+    )
+    release, _ = median_time(
+        document.release_memory, args.runs, after=lambda: document.render_brief(snapshot)
+    )
+    document.release_memory()
     parts = [stages() for _ in range(3)]
+    document.release_memory()
     part_medians = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
     pages = rendered.pages
     pdf_kb = len(rendered.pdf) / 1024
@@ -288,10 +301,12 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         "  of which: "
         + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in part_medians.items())
     )
+    print(f"  then, after the brief is saved, the worker collects its garbage: {release:.3f} s")
 
     before = rss_mb()
     for _ in range(args.growth_runs):
         document.render_brief(snapshot)
+        document.release_memory()
     after = rss_mb()
     growth = 100 * (after - before) / before
     print(
@@ -334,6 +349,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
                 "click_to_download_s": round(click, 2),
                 "layout_s": round(part_medians["layout"], 3),
                 "write_s": round(part_medians["write"], 3),
+                "release_memory_s": round(release, 3),
                 "cpu_count": os.cpu_count(),
                 "load_average_1m": round(os.getloadavg()[0], 2),
             }

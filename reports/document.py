@@ -958,6 +958,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def release_memory() -> None:
+    """Collect the cycles a render left behind; a worker calls it after each brief.
+
+    With the collector paused during a render, the render's reference cycles
+    (WeasyPrint's boxes point at their parents) outlive it until a full
+    collection, which Python runs rarely: a worker's memory grew by 60 % over
+    100 briefs. Collecting once after each brief keeps it flat, for about
+    0.08 s spent after the brief is saved and marked done.
+    """
+    gc.collect()
+
+
 def compress_streams(_document: Document, pdf: pydyf.PDF) -> None:
     """WeasyPrint finisher: compress every stream once, at ``STREAM_COMPRESSION``."""
     for item in pdf.objects:

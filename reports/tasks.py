@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from reports import services
+from reports import document, services
 
 
 @shared_task(
@@ -22,7 +22,11 @@ from reports import services
     max_retries=settings.REPORTS_MAX_ATTEMPTS,
 )
 def render_report(report_id: int) -> str:
-    return services.report_render(report_id=report_id)
+    try:
+        return services.report_render(report_id=report_id)
+    finally:
+        # After the brief is saved and marked done, so nobody waits for it.
+        document.release_memory()
 
 
 @shared_task(ignore_result=True)

@@ -344,3 +344,21 @@ def test_the_svg_text_patch_is_installed_only_on_the_weasyprint_it_was_written_f
     installed = weasyprint_svg.TAGS["text"] is document.svg_text_as_run
     assert installed == (weasyprint.__version__ == "70.0")
     assert weasyprint_svg.text is weasyprint_svg.TAGS["tspan"] is weasyprint_svg.TAGS["text"]
+
+
+def test_the_worker_collects_a_renders_garbage_after_each_brief_even_a_failed_one(monkeypatch):
+    from reports import tasks
+
+    calls = []
+    monkeypatch.setattr(document, "release_memory", lambda: calls.append("released"))
+    monkeypatch.setattr(tasks.services, "report_render", lambda report_id: calls.append("drawn"))
+    tasks.render_report.run(1)
+    assert calls == ["drawn", "released"]
+
+    def fail(report_id):
+        raise RuntimeError("template error")
+
+    monkeypatch.setattr(tasks.services, "report_render", fail)
+    with pytest.raises(RuntimeError):
+        tasks.render_report.run(2)
+    assert calls[-1] == "released"
