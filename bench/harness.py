@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ CHARACTERISTICS = ["magnetism", "draw", "org_value", "risk", "evolution"]
 PROJECT_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "ROADMAP_", "CELERY_", "REPORTS_")
 # Set when the run must end early (Ctrl-C, SIGTERM): every loop stops.
 STOP = threading.Event()
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- the server side
@@ -413,6 +415,75 @@ def executive_loop(
         pause = think(rng)
         if pause:
             time.sleep(pause)
+
+
+def executive_threads(
+    executives: list[tuple[str, Browser]],
+    save_path: str,
+    cells: list[Cell],
+    *,
+    seed: int,
+    rng_base: int,
+    think: Callable[[random.Random], float],
+    deadline: float,
+    tally: Tally,
+    accepted: dict[str, dict],
+    unsure: dict[str, dict] | None = None,
+) -> list[threading.Thread]:
+    """An ``executive_loop`` thread per (email, browser), not started.
+
+    Executive ``n`` goes through the cells shuffled by ``Random(seed + n)``
+    and picks scores and pauses with ``Random(rng_base + n)``.
+    """
+    threads = []
+    for number, (email, browser) in enumerate(executives):
+        own_cells = cells[:]
+        random.Random(seed + number).shuffle(own_cells)  # noqa: S311 - sample data
+        threads.append(
+            threading.Thread(
+                target=executive_loop,
+                args=(
+                    browser,
+                    save_path,
+                    own_cells,
+                    random.Random(rng_base + number),  # noqa: S311 - sample data
+                    think,
+                    deadline,
+                    tally,
+                    accepted[email],
+                    None if unsure is None else unsure[email],
+                ),
+                daemon=True,
+            )
+        )
+    return threads
+
+
+def run_all(threads: list[threading.Thread]) -> tuple[float, float]:
+    """Start the threads and wait for them all; the 1-minute load average before and after."""
+    load_before = os.getloadavg()[0]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return load_before, os.getloadavg()[0]
+
+
+def migrate_and_seed(seed: Callable[[], T]) -> tuple[T, float]:
+    """Migrate the new database, collect static files and seed it: the seed, and seconds taken.
+
+    Django must be set up. The connections are closed afterwards, so that no
+    server process starts with one of ours.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    began = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    seeded = seed()
+    connections.close_all()
+    return seeded, time.perf_counter() - began
 
 
 def stored_scores(round_id: int) -> tuple[dict, int]:

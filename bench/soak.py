@@ -146,28 +146,26 @@ def seed(executives: int, facilitators: int, *, shared_roadmap: bool) -> Seeded:
     password = make_password(PASSWORD)
     with scopes_disabled():
         org = Organisation.objects.get(slug=DEMO_SLUG)
-        runners = [
-            harness.add_member(
-                org,
-                email=f"facilitator{i}@soak.example",
-                first="Fay",
-                last=f"Facilitator {i}",
-                role=Role.FACILITATOR,
-                password_hash=password,
-            )
-            for i in range(1, facilitators + 1)
-        ]
-        scorers = [
-            harness.add_member(
-                org,
-                email=f"executive{i:02d}@soak.example",
-                first="Eve",
-                last=f"Executive {i:02d}",
-                role=Role.EXECUTIVE,
-                password_hash=password,
-            )
-            for i in range(1, executives + 1)
-        ]
+
+        def members(role: str, count: int, email: str, first: str, last: str) -> list:
+            return [
+                harness.add_member(
+                    org,
+                    email=email.format(i),
+                    first=first,
+                    last=last.format(i),
+                    role=role,
+                    password_hash=password,
+                )
+                for i in range(1, count + 1)
+            ]
+
+        runners = members(
+            Role.FACILITATOR, facilitators, "facilitator{}@soak.example", "Fay", "Facilitator {}"
+        )
+        scorers = members(
+            Role.EXECUTIVE, executives, "executive{:02d}@soak.example", "Eve", "Executive {:02d}"
+        )
     with scope(organisation=org):
         purposes = list(
             Purpose.objects.filter(
@@ -548,21 +546,18 @@ def main() -> int:
         return 1
 
     import django
-    from django.core.management import call_command
 
     django.setup()
     from django.db import connections
 
     processes = harness.Processes()
     try:
-        began = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("collectstatic", verbosity=0, interactive=False)
-        seeded = seed(args.executives, args.facilitators, shared_roadmap=args.shared_roadmap)
-        connections.close_all()
+        seeded, seconds = harness.migrate_and_seed(
+            lambda: seed(args.executives, args.facilitators, shared_roadmap=args.shared_roadmap)
+        )
         print(
             f"set-up: migrate, collectstatic, demo + {args.executives} executives and "
-            f"{args.facilitators} facilitators in {time.perf_counter() - began:.1f} s "
+            f"{args.facilitators} facilitators in {seconds:.1f} s "
             f"(Redis database emptied: {leftover} keys were left)"
         )
 
@@ -616,26 +611,18 @@ def main() -> int:
         start = time.monotonic()
         deadline = start + args.duration
         threads = [threading.Thread(target=sample_load, args=(load_samples, deadline), daemon=True)]
-        for number, (email, browser) in enumerate(executives):
-            own_cells = cells[:]
-            random.Random(args.seed + number).shuffle(own_cells)  # noqa: S311
-            threads.append(
-                threading.Thread(
-                    target=harness.executive_loop,
-                    args=(
-                        browser,
-                        f"{rounds}/score/save/",
-                        own_cells,
-                        random.Random(args.seed * 1000 + number),  # noqa: S311
-                        think,
-                        deadline,
-                        saves,
-                        accepted[email],
-                        unsure[email],
-                    ),
-                    daemon=True,
-                )
-            )
+        threads += harness.executive_threads(
+            executives,
+            f"{rounds}/score/save/",
+            cells,
+            seed=args.seed,
+            rng_base=args.seed * 1000,
+            think=think,
+            deadline=deadline,
+            tally=saves,
+            accepted=accepted,
+            unsure=unsure,
+        )
         for number, (email, browser, own) in enumerate(facilitators):
             threads.append(
                 threading.Thread(
@@ -653,13 +640,8 @@ def main() -> int:
                     daemon=True,
                 )
             )
-        load_before = os.getloadavg()[0]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        load_before, load_after = harness.run_all(threads)
         elapsed = time.monotonic() - start
-        load_after = os.getloadavg()[0]
         processes.check()  # every server still up at the end
 
         stored, duplicates = harness.stored_scores(seeded.round_id)

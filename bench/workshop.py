@@ -33,7 +33,6 @@ when a latency target is missed (the figures say so).
 
 import argparse
 import json
-import os
 import random
 import resource
 import shutil
@@ -271,19 +270,14 @@ def main() -> int:
         return 1
 
     import django
-    from django.core.management import call_command
 
     django.setup()
     from django.db import connections
 
     processes = harness.Processes()
     try:
-        began = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("collectstatic", verbosity=0, interactive=False)
-        seeded = seed(rng, args.executives)
-        connections.close_all()
-        print(f"set-up: migrate, collectstatic, seed in {time.perf_counter() - began:.1f} s")
+        seeded, seconds = harness.migrate_and_seed(lambda: seed(rng, args.executives))
+        print(f"set-up: migrate, collectstatic, seed in {seconds:.1f} s")
 
         port = args.port or harness.free_port()
         harness.start_gunicorn(
@@ -326,26 +320,17 @@ def main() -> int:
 
         start = time.monotonic()
         deadline = start + args.duration
-        threads = []
-        for number, (email, browser) in enumerate(executives):
-            own_cells = cells[:]
-            random.Random(args.seed + number).shuffle(own_cells)  # noqa: S311
-            threads.append(
-                threading.Thread(
-                    target=harness.executive_loop,
-                    args=(
-                        browser,
-                        save_path,
-                        own_cells,
-                        random.Random(number),  # noqa: S311
-                        think,
-                        deadline,
-                        saves,
-                        accepted[email],
-                    ),
-                    daemon=True,
-                )
-            )
+        threads = harness.executive_threads(
+            executives,
+            save_path,
+            cells,
+            seed=args.seed,
+            rng_base=0,
+            think=think,
+            deadline=deadline,
+            tally=saves,
+            accepted=accepted,
+        )
         for reader in readers[1:]:
             threads.append(
                 threading.Thread(
@@ -361,14 +346,9 @@ def main() -> int:
                 daemon=True,
             )
         )
-        load_before = os.getloadavg()[0]
         client_cpu = resource.getrusage(resource.RUSAGE_SELF)
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        load_before, load_after = harness.run_all(threads)
         elapsed = time.monotonic() - start
-        load_after = os.getloadavg()[0]
         used = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu_s = used.ru_utime + used.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
         stored, _duplicates = harness.stored_scores(seeded.open_round)

@@ -26,9 +26,19 @@ from pypdf import PdfReader
 
 from organisations.permissions import Role
 from tests.factories import TEST_PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
-from tests.purposes.test_browser_scoring import CHARACTERISTICS, row_for, score_with_the_keyboard
+from tests.purposes.test_browser_scoring import (
+    CHARACTERISTICS,
+    row_for,
+    score_with_the_keyboard,
+    start_scoring_blind,
+)
 from tests.reports.test_rendering import BOARD_SECTIONS
-from tests.roadmap.test_browser_roadmap import _add_dependency, _add_milestone, _warning
+from tests.roadmap.test_browser_roadmap import (
+    _add_dependency,
+    _add_milestone,
+    _add_phase,
+    _warning,
+)
 from tests.worker import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -391,15 +401,7 @@ def test_a_whole_workshop_with_four_people_at_once(
     screenshot(facilitator, "round-open")
 
     for page in executives:
-        page.goto(round_url)
-        # Before the reveal: no results, no progress, nobody's scores.
-        expect(page.get_by_role("button", name="See the results")).to_have_count(0)
-        expect(page.locator("#progress")).to_have_count(0)
-        refused = page.request.get(round_url + "results/")
-        assert refused.status == 403
-        assert "Scores are still hidden" in refused.text()
-        page.get_by_role("button", name="Score now").click()
-        expect(page.get_by_role("heading", name="Your scores")).to_be_visible()
+        start_scoring_blind(page, round_url)
 
     rows = [(purpose, need) for purpose in SHORTLIST for need in NEEDS]
     rows += [(purpose, c) for purpose in SHORTLIST for c in CHARACTERISTICS]
@@ -471,19 +473,11 @@ def test_a_whole_workshop_with_four_people_at_once(
     facilitator.get_by_label("End").fill("2027-12-31")
     facilitator.get_by_role("button", name="Create roadmap").click()
     expect(facilitator.get_by_role("heading", name=ROADMAP, level=1)).to_be_visible()
-    dialog = facilitator.locator("#roadmap-dialog")
     for name, start, end in (
         ("Pilot", "2026-01-01", "2026-12-31"),
         ("Launch", "2027-01-01", "2027-12-31"),
     ):
-        facilitator.locator("#add-phase").click()
-        expect(dialog.get_by_role("heading", name="Add a phase")).to_be_visible()
-        dialog.get_by_label("Name").fill(name)
-        dialog.get_by_label("Start").fill(start)
-        dialog.get_by_label("End").fill(end)
-        dialog.get_by_role("button", name="Add phase").click()
-        expect(dialog).to_be_hidden()
-        expect(facilitator.get_by_role("heading", name=name, level=3)).to_be_visible()
+        _add_phase(facilitator, name, start, end)
     facilitator.get_by_label("Place a chosen purpose in Pilot").select_option(label=RIGHT_FIRST)
     facilitator.locator("#phases form.place-form").first.get_by_role("button", name="Place").click()
     expect(facilitator.locator("#messages")).to_contain_text(f"Placed “{RIGHT_FIRST}” in “Pilot”")

@@ -103,6 +103,18 @@ def score_with_the_keyboard(page: Page, purpose: str, criterion: str, score: int
 
 
 @pytest.mark.django_db(transaction=True)
+def start_scoring_blind(page: Page, round_url: str) -> None:
+    """Open an open round as an executive: nothing of anyone's scores shows; start scoring."""
+    page.goto(round_url)
+    expect(page.get_by_role("button", name="See the results")).to_have_count(0)
+    expect(page.locator("#progress")).to_have_count(0)
+    refused = page.request.get(round_url + "results/")
+    assert refused.status == 403
+    assert "Scores are still hidden" in refused.text()
+    page.get_by_role("button", name="Score now").click()
+    expect(page.get_by_role("heading", name="Your scores")).to_be_visible()
+
+
 def test_blind_round_from_opening_to_what_if(live_server, browser, screenshot):
     org = load_people()
     communities_demo.load(org)
@@ -150,15 +162,7 @@ def test_blind_round_from_opening_to_what_if(live_server, browser, screenshot):
     for number, email in enumerate(EXECUTIVES):
         page = open_page(1280 if number != 1 else 800)
         sign_in(page, base, email)
-        page.goto(round_url)
-        # Before the reveal: no results, no progress, nobody's scores.
-        expect(page.get_by_role("button", name="See the results")).to_have_count(0)
-        expect(page.locator("#progress")).to_have_count(0)
-        response = page.request.get(round_url + "results/")
-        assert response.status == 403
-        assert "Scores are still hidden" in response.text()
-        page.get_by_role("button", name="Score now").click()
-        expect(page.get_by_role("heading", name="Your scores")).to_be_visible()
+        start_scoring_blind(page, round_url)
         executives.append(page)
 
     score = [score_with_the_mouse, score_with_the_mouse, score_with_the_keyboard]

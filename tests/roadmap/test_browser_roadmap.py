@@ -78,6 +78,19 @@ def _add_milestone(page, kind, title, start, fields, *, selects=None):
     expect(page.locator("#messages")).to_contain_text(f"Added the milestone “{title}”")
 
 
+def _add_phase(page, name: str, start: str, end: str) -> None:
+    """Add a phase through the dialog and see its heading on the page."""
+    page.locator("#add-phase").click()
+    dialog = page.locator("#roadmap-dialog")
+    expect(dialog.get_by_role("heading", name="Add a phase")).to_be_visible()
+    dialog.get_by_label("Name").fill(name)
+    dialog.get_by_label("Start").fill(start)
+    dialog.get_by_label("End").fill(end)
+    dialog.get_by_role("button", name="Add phase").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("heading", name=name, level=3)).to_be_visible()
+
+
 def _add_dependency(page, first: str, then: str) -> None:
     """Say in the dependency dialog that ``first`` must finish before ``then`` (option labels)."""
     page.locator("#add-dependency").click()
@@ -122,15 +135,7 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
         ("Pilot", "2026-01-01", "2026-12-31"),
         ("Launch", "2027-01-01", "2028-12-31"),
     ):
-        page.locator("#add-phase").click()
-        dialog = page.locator("#roadmap-dialog")
-        expect(dialog.get_by_role("heading", name="Add a phase")).to_be_visible()
-        dialog.get_by_label("Name").fill(name)
-        dialog.get_by_label("Start").fill(start)
-        dialog.get_by_label("End").fill(end)
-        dialog.get_by_role("button", name="Add phase").click()
-        expect(dialog).to_be_hidden()
-        expect(page.get_by_role("heading", name=name, level=3)).to_be_visible()
+        _add_phase(page, name, start, end)
 
     # An overlapping phase is refused inside the dialog, with the reason.
     page.locator("#add-phase").click()
@@ -224,7 +229,6 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
 
     # A dependency: the community target waits for the platform.
     _add_dependency(page, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
-    dialog = page.locator("#roadmap-dialog")
     expect(page.locator("#dependencies")).to_contain_text("Forum platform")
 
     # A loop is refused with its name.
