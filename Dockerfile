@@ -16,4 +16,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
  && useradd --system --uid 1000 roadmap && mkdir -p /app/var/media && chown -R roadmap /app/var
 USER roadmap
 EXPOSE 8000
-CMD ["gunicorn", "roadmap.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

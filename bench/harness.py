@@ -62,7 +62,7 @@ def server_environment(
     """Production settings on plain HTTP, this run's database, files and (maybe) Redis."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(PROJECT_PREFIXES)}
     env.update(
-        DJANGO_SETTINGS_MODULE="roadmap.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_SECRET_KEY=secret,
         DJANGO_DEBUG="0",
         DJANGO_SECURE_SSL_REDIRECT="0",
@@ -186,7 +186,7 @@ def start_gunicorn(
 ) -> subprocess.Popen:
     command = [
         str(VENV_BIN / "gunicorn"),
-        "roadmap.wsgi:application",
+        "config.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

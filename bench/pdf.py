@@ -71,7 +71,7 @@ def parse_args() -> argparse.Namespace:
 def setup_django(folder: Path) -> None:
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "roadmap.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_DEBUG": "1",
             "ROADMAP_VAR_DIR": str(folder),
             "CELERY_QUEUE_DIR": str(folder / "celery"),

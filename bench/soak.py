@@ -4,7 +4,7 @@ The production stack on this machine, each part a real process: gunicorn
 (production settings, sync workers), PostgreSQL (a database of its own,
 created, migrated and dropped again), Redis (cache, rate limits and Celery's
 broker: a Redis database of its own, emptied at the start and the end), two
-``celery -A roadmap worker --concurrency 1`` processes and ``celery beat``
+``celery -A config worker --concurrency 1`` processes and ``celery beat``
 (the reaper that puts back briefs whose worker died, docs/briefs.md).
 
 It loads the demo organisation (``load_demo``: communities, purposes, a
@@ -248,7 +248,7 @@ def start_celery(processes: harness.Processes, env: dict, var_dir: Path, workers
         env,
         var_dir / "beat.log",
     )
-    from roadmap.celery import app
+    from config.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from common.spreadsheet import from_spreadsheet, spreadsheet_safe
 from communities.models import CommunityKind
 
 COLUMNS = ("community", "kind", "description", "estimated_size", "need", "weight", "evidence")
@@ -21,10 +22,6 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_REPORTED_ERRORS = 50
 NAME_MAX, STATEMENT_MAX, TEXT_MAX = 120, 300, 2000
 
-# A spreadsheet runs a cell that starts with one of these as a formula, so the
-# export puts an apostrophe in front (OWASP "CSV injection") and the import
-# takes it off again: a round trip gives back the same text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Binary junk, and NUL which PostgreSQL refuses to store in text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -79,16 +76,6 @@ class ExportRow:
     evidence: str = ""
 
 
-def _escape(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _unescape(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def write_communities_csv(rows: Iterable[ExportRow]) -> str:
     """The CSV text for ``rows`` (UTF-8 callers should add a BOM for Excel)."""
     buffer = io.StringIO()
@@ -97,13 +84,13 @@ def write_communities_csv(rows: Iterable[ExportRow]) -> str:
     for row in rows:
         writer.writerow(
             [
-                _escape(row.community),
+                spreadsheet_safe(row.community),
                 row.kind,
-                _escape(row.description),
+                spreadsheet_safe(row.description),
                 "" if row.estimated_size is None else row.estimated_size,
-                _escape(row.need),
+                spreadsheet_safe(row.need),
                 "" if row.weight is None else row.weight,
-                _escape(row.evidence),
+                spreadsheet_safe(row.evidence),
             ]
         )
     return buffer.getvalue()
@@ -360,7 +347,8 @@ def parse_communities_csv(
                 )
                 continue
             parser.row(
-                number, {column: _unescape(cells[index]) for column, index in positions.items()}
+                number,
+                {column: from_spreadsheet(cells[index]) for column, index in positions.items()},
             )
     except csv.Error as error:
         parser.error(reader.line_num, _("cannot be read as CSV (%(error)s).") % {"error": error})

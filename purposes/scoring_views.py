@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.spreadsheet import spreadsheet_safe
 from communities.models import Need
 from organisations.permissions import Perm
 from organisations.ratelimit import rate_limit
@@ -465,15 +466,6 @@ def purpose_status(request: HttpRequest, round_id: int, purpose_id: int) -> Http
     return HttpResponseRedirect(_round_url("results", request, scoring_round) + "#ranking")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text as a spreadsheet shows it, never as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 @require_GET
 @org_view(Perm.VIEW)
 def export_csv(request: HttpRequest, round_id: int) -> HttpResponse:
@@ -506,29 +498,31 @@ def export_csv(request: HttpRequest, round_id: int) -> HttpResponse:
             for need in data.needs:
                 writer.writerow(
                     [
-                        _cell(scoring_round.name),
-                        _cell(user.display_name),
-                        _cell(user.email),
-                        _cell(purpose.title),
+                        spreadsheet_safe(scoring_round.name),
+                        spreadsheet_safe(user.display_name),
+                        spreadsheet_safe(user.email),
+                        spreadsheet_safe(purpose.title),
                         _("need"),
-                        _cell(need.statement),
-                        _cell(need.community.name),
+                        spreadsheet_safe(need.statement),
+                        spreadsheet_safe(need.community.name),
                         need.weight,
-                        _cell(need_scores.get((purpose.pk, need.pk, user.pk))),
+                        spreadsheet_safe(need_scores.get((purpose.pk, need.pk, user.pk))),
                     ]
                 )
             for characteristic in CHARACTERISTICS:
                 writer.writerow(
                     [
-                        _cell(scoring_round.name),
-                        _cell(user.display_name),
-                        _cell(user.email),
-                        _cell(purpose.title),
+                        spreadsheet_safe(scoring_round.name),
+                        spreadsheet_safe(user.display_name),
+                        spreadsheet_safe(user.email),
+                        spreadsheet_safe(purpose.title),
                         _("characteristic"),
-                        _cell(characteristic.label),
+                        spreadsheet_safe(characteristic.label),
                         "",
                         "",
-                        _cell(char_scores.get((purpose.pk, characteristic.value, user.pk))),
+                        spreadsheet_safe(
+                            char_scores.get((purpose.pk, characteristic.value, user.pk))
+                        ),
                     ]
                 )
     return response

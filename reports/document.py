@@ -46,6 +46,7 @@ from weasyprint.svg.utils import size as svg_size
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.text.line_break import split_first_line
 
+from common.formatting import long_date, whole_money
 from organisations.models import PaperSize
 from purposes.models import PURPOSE_PARTS, Characteristic, PurposeStatus
 from purposes.scoring import characteristic_share, heat_level
@@ -131,11 +132,6 @@ PURPOSE_FIELD_LABELS = {
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def _money(amount: Decimal | float | int, currency: str | None = "") -> str:
-    figure = formats.number_format(Decimal(amount), 0, use_l10n=True, force_grouping=True)
-    return f"{figure} {currency}".strip()
 
 
 def _lines(text: str) -> str:
@@ -500,8 +496,8 @@ def _totals(data: dict) -> dict:
             non_money_values.append(m)
     return {
         "currency": currency,
-        "invested": _money(invested, currency),
-        "expected": _money(expected, currency),
+        "invested": whole_money(invested, currency),
+        "expected": whole_money(expected, currency),
         "invested_raw": invested,
         "expected_raw": expected,
         "ratio": None if invested <= 0 else float(expected / invested),
@@ -509,7 +505,7 @@ def _totals(data: dict) -> dict:
         "non_money": [
             {
                 "title": m["title"],
-                "amount": _money(Decimal(m["amount"])),
+                "amount": whole_money(Decimal(m["amount"])),
                 "metric": m["value_metric"],
             }
             for m in non_money_values
@@ -682,7 +678,7 @@ def _changes(snapshot: dict) -> dict | None:
 def _format_datetime(value: str | None) -> str:
     if not value:
         return ""
-    return formats.date_format(datetime.fromisoformat(value), "j F Y")
+    return long_date(datetime.fromisoformat(value))
 
 
 # ---------------------------------------------------------------- the whole context
@@ -725,7 +721,7 @@ def brief_context(snapshot: dict) -> dict:
         "generated": generated,
         "w3c_date": generated.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "page_of_css": page_of_css(),
-        "generated_date": formats.date_format(generated, "j F Y"),
+        "generated_date": long_date(generated),
         "requested_by": snapshot.get("requested_by", ""),
         "purposes": purposes,
         "placed": placed,
@@ -794,10 +790,10 @@ def brief_context(snapshot: dict) -> dict:
             "money_phases": [
                 {
                     "name": row.phase.name,
-                    "invested": _money(row.invested),
-                    "expected": _money(row.expected),
-                    "cumulative_invested": _money(row.cumulative_invested),
-                    "cumulative_expected": _money(row.cumulative_expected),
+                    "invested": whole_money(row.invested),
+                    "expected": whole_money(row.expected),
+                    "cumulative_invested": whole_money(row.cumulative_invested),
+                    "cumulative_expected": whole_money(row.cumulative_expected),
                 }
                 for row in money_chart.phases
             ],

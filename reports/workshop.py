@@ -2,9 +2,9 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.formatting import long_date
 from organisations.workshop import Step, StepState
 from reports.models import Report, ReportKind, ReportStatus
 from roadmap.workshop import latest_roadmap
@@ -36,7 +36,7 @@ def steps(request: HttpRequest) -> list[Step]:
     elif brief.status == ReportStatus.DONE:
         summary = _("Board brief version %(version)d, made %(day)s.") % {
             "version": brief.version,
-            "day": date_format(brief.requested_at, "j F Y"),
+            "day": long_date(brief.requested_at),
         }
         state = StepState.DONE
     else:

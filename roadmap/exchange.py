@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from common.spreadsheet import spreadsheet_safe
 from communities import services as community_services
 from communities.models import Community, Need
 from organisations.models import Organisation, User
@@ -75,16 +76,6 @@ MAX_REPORTED_ERRORS = 50
 # ---------------------------------------------------------------------------
 # Milestones CSV
 # ---------------------------------------------------------------------------
-
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP
-# "CSV injection"): such cells get a leading apostrophe, which Excel and
-# LibreOffice show as plain text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _number(value: Decimal | None) -> str:

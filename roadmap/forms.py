@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
@@ -31,13 +30,6 @@ from roadmap.models import (
     RoadmapStatus,
     add_years,
 )
-
-
-class FormRenderer(TemplatesSetting):
-    """Django's renderer with our field template: label, input, help and errors,
-    linked by aria-describedby so screen readers read the error with the field."""
-
-    field_template_name = "forms/field.html"
 
 
 class DateInput(forms.DateInput):

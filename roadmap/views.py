@@ -22,8 +22,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
@@ -32,9 +31,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.formatting import money
 from organisations.permissions import Perm
 from organisations.tenancy import org_view
 from purposes.models import Purpose, PurposeStatus
@@ -88,15 +87,6 @@ MIN_WIDTH, MAX_WIDTH, WIDTH_STEP = 640, 1600, 40
 WARNINGS_SHOWN = 3
 # Short: every change makes new entries, and the old ones should not linger.
 CACHE_SECONDS = 10 * 60
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and docker-compose: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 # ---------------------------------------------------------------- helpers
@@ -252,13 +242,6 @@ def _digest(*values) -> str:
     return hashlib.sha256(repr((code_version(), values)).encode()).hexdigest()
 
 
-def _money(amount, currency: str | None) -> str:
-    if amount is None:
-        return ""
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{text} {currency}" if currency else text
-
-
 def choice_labels() -> dict[str, dict[str, str]]:
     """The labels of the kind-specific choices, translated once per page, not per row."""
     return {
@@ -277,7 +260,7 @@ def milestone_summary(m: Milestone, labels: dict) -> str:
         measure = (
             m.metric_label if m.metric == CommunityMetric.CUSTOM else labels["metric"][m.metric]
         )
-        return f"{measure}: {_money(m.target_value, None)}"
+        return f"{measure}: {money(m.target_value, None)}"
     if m.kind == MilestoneKind.RISK:
         return labels["risk"] % {
             "category": labels["risk_category"][m.risk_category],
@@ -286,9 +269,9 @@ def milestone_summary(m: Milestone, labels: dict) -> str:
             "score": m.likelihood * m.impact,
         }
     if m.kind == MilestoneKind.INVESTMENT:
-        return f"{_money(m.amount, m.currency)} · {labels['investment_kind'][m.investment_kind]}"
+        return f"{money(m.amount, m.currency)} · {labels['investment_kind'][m.investment_kind]}"
     if m.kind == MilestoneKind.VALUE:
-        return f"{_money(m.amount, m.currency)} · {m.value_metric}"
+        return f"{money(m.amount, m.currency)} · {m.value_metric}"
     if m.kind == MilestoneKind.DECISION:
         area = labels["decision_area"][m.decision_area]
         return f"{area} ({labels['decided'][bool(m.decided)]}): {m.decision_text}"

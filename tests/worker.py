@@ -28,7 +28,7 @@ def test_database_url() -> str:
 def worker_env(**extra: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "roadmap.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": test_database_url(),
         "CELERY_QUEUE_DIR": str(settings.CELERY_QUEUE_DIR),
         "CELERY_TEST_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,

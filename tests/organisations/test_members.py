@@ -74,7 +74,7 @@ def test_reinviting_replaces_the_pending_invitation(world, admin_client):
 @pytest.mark.django_db(transaction=True)
 def test_invitation_email_is_sent_after_commit(settings, world, admin_client):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    from roadmap.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = True
     try:

@@ -21,11 +21,11 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
+from config.celery import app
 from organisations.permissions import Role
 from reports import services
 from reports.models import Report, ReportStatus
 from reports.tasks import render_report
-from roadmap.celery import app
 from tests.conftest import REQUIRE_SERVICES
 from tests.reports.conftest import build_roadmap
 from tests.worker import celery_worker, wait_for

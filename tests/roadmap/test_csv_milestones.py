@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organisations.permissions import Role
-from roadmap.exchange import spreadsheet_safe
 from tests.factories import CommunityFactory, PurposeFactory
 from tests.roadmap.factories import (
     MilestoneDependencyFactory,
@@ -131,13 +130,6 @@ def test_rows_name_the_phase_owner_purpose_community_and_dependencies(world):
     assert rows["Pick a forum"]["phase"] == "Pilot"
     assert rows["Pick a forum"]["depends on"] == ""
     assert rows["After the phases"]["phase"] == ""
-
-
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_spreadsheet_safe_neutralises_every_formula_start(start):
-    assert spreadsheet_safe(f"{start}SUM(A1)") == f"'{start}SUM(A1)"
-    assert spreadsheet_safe("Plain = text") == "Plain = text"
-    assert spreadsheet_safe(None) == ""
 
 
 def test_formulas_in_titles_notes_and_names_are_neutralised(world):

@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "roadmap.urls"
-WSGI_APPLICATION = "roadmap.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -357,4 +357,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-FORM_RENDERER = "roadmap.forms.FormRenderer"
+FORM_RENDERER = "common.forms.FormRenderer"

@@ -15,8 +15,8 @@ os.environ.setdefault("CELERY_TEST_QUEUE", f"roadmap-test-{uuid.uuid4().hex[:12]
 os.environ.setdefault("ROADMAP_RATE_SCORE_SAVE", "100000/10s")
 os.environ.setdefault("ROADMAP_RATE_BRIEF_REQUEST", "100000/10s")
 
-from roadmap.settings import *  # noqa: F403
-from roadmap.settings import CACHES, DATABASES, VAR_DIR
+from config.settings import *  # noqa: F403
+from config.settings import CACHES, DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from common.views import healthz
+from organisations import views as organisation_views
+
+urlpatterns = [
+    path("", organisation_views.dashboard, name="dashboard"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("invite/<str:token>/", organisation_views.invitation_accept, name="invitation_accept"),
+    path("o/<slug:org_slug>/", include("organisations.urls")),
+    path("o/<slug:org_slug>/communities/", include("communities.urls")),
+    path("o/<slug:org_slug>/purposes/", include("purposes.urls")),
+    path("o/<slug:org_slug>/rounds/", include("purposes.scoring_urls")),
+    path("o/<slug:org_slug>/roadmaps/", include("roadmap.urls")),
+    path("o/<slug:org_slug>/roadmaps/", include("roadmap.exchange_urls")),
+    path("o/<slug:org_slug>/briefs/", include("reports.urls")),
+    path("calendar/", include("roadmap.feed_urls")),
+    path("admin/", admin.site.urls),
+]
