@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format bench clean lock audit
+.PHONY: run test test-fast install lint format bench clean lock audit
 
 # requirements.lock pins every package to the version tested (make lock).
 $(STAMP): pyproject.toml requirements.lock
@@ -21,6 +21,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Daily work: everything but the Playwright tests (marked `browser`); `make test` runs all.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,7 +7,10 @@ all in this one process:
 
 1. WeasyPrint: the median of --runs renders of that snapshot (context, HTML,
    layout and PDF — what a warm worker does after collecting the data), the
-   page count, the PDF size, and the peak memory of the process;
+   page count, the PDF size, and the peak memory of the process; side by
+   side, the same with the speed-ups that use WeasyPrint's private names
+   turned off (``BRIEF_PDF_SPEEDUPS``, reports/pdf_speedups.py), the two
+   taken in turn, and their ratio (below 1: the speed-ups are faster);
 2. memory growth: resident memory after --growth-runs more renders (100),
    against resident memory before them; after each render, as a worker
    does once the brief is saved, ``release_memory()`` collects its garbage
@@ -113,7 +116,7 @@ def median_time(fn, runs: int, after=None) -> tuple[float, list[float]]:
 def chromium_html(html: str) -> str:
     """The same document and stylesheet (WeasyPrint gets it parsed once; Chromium by a
     link), with the asset base on disk so Chromium finds the CSS and fonts."""
-    from reports.document import STYLESHEET
+    from reports.pdf_engine import STYLESHEET
 
     base = (ROOT / "static").as_uri() + "/"
     head = f'<head><base href="{base}"><link rel="stylesheet" href="{STYLESHEET}">'
@@ -176,7 +179,7 @@ def click_to_download(folder: Path, clicks: int) -> tuple[list[float], dict]:
     client.force_login(facilitator)
     log = open(folder / "worker.log", "w")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "roadmap", "worker", "--loglevel=INFO",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
          "--concurrency=1", "--without-mingle", "--without-gossip"],
         cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -244,10 +247,12 @@ def main() -> None:
 def run(args: argparse.Namespace, folder: Path) -> None:
     setup_django(folder)
     from django.core.management import call_command
+    from django.test import override_settings
     from django_scopes import scope, scopes_disabled
     from pypdf import PdfReader
 
-    from reports import document
+    from reports import pdf_engine
+    from reports.context import brief_context, brief_html
     from reports.snapshot import snapshot_build
     from roadmap import demo as roadmap_demo
     from roadmap.models import Roadmap
@@ -263,50 +268,79 @@ def run(args: argparse.Namespace, folder: Path) -> None:
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()} (shared)")
     first = time.perf_counter()
-    rendered = document.render_brief(snapshot)
+    rendered = pdf_engine.render_brief(snapshot)
     print(f"first render in a cold process: {time.perf_counter() - first:.2f} s")
+    if not pdf_engine.speedups_in_use():
+        raise SystemExit("The PDF speed-ups are off (see the log): the figures would mislead")
 
     def stages() -> dict:
         timings = {}
         t0 = time.perf_counter()
-        html = document.brief_html(document.brief_context(snapshot))
+        html = brief_html(brief_context(snapshot))
         t1 = time.perf_counter()
-        laid_out = document.layout_pdf(html)
+        laid_out = pdf_engine.layout_pdf(html)
         t2 = time.perf_counter()
-        document.write_pdf(laid_out, snapshot)
+        pdf_engine.write_pdf(laid_out, snapshot)
         t3 = time.perf_counter()
         timings.update(context_html=t1 - t0, layout=t2 - t1, write=t3 - t2)
         return timings
 
-    # As a worker does: the brief, then (once it is saved) the render's garbage collected.
-    brief, times = median_time(
-        lambda: document.render_brief(snapshot), args.runs, after=document.release_memory
-    )
+    def drawn(speedups: bool):
+        with override_settings(BRIEF_PDF_SPEEDUPS=speedups):
+            return pdf_engine.render_brief(snapshot)
+
+    def staged(speedups: bool) -> dict:
+        with override_settings(BRIEF_PDF_SPEEDUPS=speedups):
+            return stages()
+
+    # Both ways of drawing warm, then taken in turn, so a change in the load of
+    # the (shared) machine falls on both alike. As a worker does: the brief,
+    # then (once it is saved) the render's garbage collected.
+    plain_rendered = drawn(False)
+    pdf_engine.release_memory()
+    times: dict[bool, list[float]] = {True: [], False: []}
+    parts: dict[bool, list[dict]] = {True: [], False: []}
+    for _ in range(args.runs):
+        for speedups in (True, False):
+            started = time.perf_counter()
+            drawn(speedups)
+            times[speedups].append(time.perf_counter() - started)
+            pdf_engine.release_memory()
+    for _ in range(3):
+        for speedups in (True, False):
+            parts[speedups].append(staged(speedups))
+            pdf_engine.release_memory()
+    assert pdf_engine.speedups_in_use()  # on again for the rest of the run
     release, _ = median_time(
-        document.release_memory, args.runs, after=lambda: document.render_brief(snapshot)
+        pdf_engine.release_memory, args.runs, after=lambda: pdf_engine.render_brief(snapshot)
     )
-    document.release_memory()
-    parts = [stages() for _ in range(3)]
-    document.release_memory()
-    part_medians = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
+    pdf_engine.release_memory()
+    brief, plain = (statistics.median(times[speedups]) for speedups in (True, False))
+    part_medians, plain_parts = (
+        {k: statistics.median(p[k] for p in parts[speedups]) for k in parts[speedups][0]}
+        for speedups in (True, False)
+    )
+    speedups_ratio = brief / plain
     pages = rendered.pages
     pdf_kb = len(rendered.pdf) / 1024
+    plain_kb = len(plain_rendered.pdf) / 1024
     peak = peak_rss_mb()
-    print(
-        f"WeasyPrint, warm: median {brief:.3f} s over {args.runs} "
-        f"({', '.join(f'{t:.2f}' for t in times)}); {pages} pages, {pdf_kb:.0f} KB, "
-        f"peak RSS {peak:.0f} MB"
-    )
-    print(
-        "  of which: "
-        + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in part_medians.items())
-    )
+    for label, median, runs, kb, medians in [
+        ("with speed-ups", brief, times[True], pdf_kb, part_medians),
+        ("public API only", plain, times[False], plain_kb, plain_parts),
+    ]:
+        print(
+            f"WeasyPrint, warm, {label}: median {median:.3f} s over {args.runs} "
+            f"({', '.join(f'{t:.2f}' for t in runs)}); {pages} pages, {kb:.0f} KB"
+        )
+        print("  of which: " + ", ".join(f"{k} {seconds:.3f} s" for k, seconds in medians.items()))
+    print(f"speed-ups ÷ public API only: {speedups_ratio:.2f}; peak RSS {peak:.0f} MB")
     print(f"  then, after the brief is saved, the worker collects its garbage: {release:.3f} s")
 
     before = rss_mb()
     for _ in range(args.growth_runs):
-        document.render_brief(snapshot)
-        document.release_memory()
+        pdf_engine.render_brief(snapshot)
+        pdf_engine.release_memory()
     after = rss_mb()
     growth = 100 * (after - before) / before
     print(
@@ -315,7 +349,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     )
 
     html_path = folder / "brief.html"
-    html_path.write_text(chromium_html(document.brief_html(document.brief_context(snapshot))))
+    html_path.write_text(chromium_html(brief_html(brief_context(snapshot))))
     chromium = chromium_figures(html_path, folder / "chromium.pdf", args.chromium_runs)
     print(
         f"Chromium, same HTML: warm (Playwright) median {chromium['warm']:.3f} s, fresh command "
@@ -338,6 +372,8 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         json.dumps(
             {
                 "brief_median_s": round(brief, 3),
+                "brief_median_s_no_speedups": round(plain, 3),
+                "speedups_ratio": round(speedups_ratio, 2),
                 "brief_pages": pages,
                 "peak_rss_mb": round(peak, 1),
                 "pdf_kb": round(pdf_kb, 1),
@@ -349,6 +385,9 @@ def run(args: argparse.Namespace, folder: Path) -> None:
                 "click_to_download_s": round(click, 2),
                 "layout_s": round(part_medians["layout"], 3),
                 "write_s": round(part_medians["write"], 3),
+                "layout_s_no_speedups": round(plain_parts["layout"], 3),
+                "write_s_no_speedups": round(plain_parts["write"], 3),
+                "pdf_kb_no_speedups": round(plain_kb, 1),
                 "release_memory_s": round(release, 3),
                 "cpu_count": os.cpu_count(),
                 "load_average_1m": round(os.getloadavg()[0], 2),

@@ -137,9 +137,10 @@ def seed(executives: int, facilitators: int, *, shared_roadmap: bool) -> Seeded:
     from organisations.models import Organisation
     from organisations.permissions import Role
     from purposes.models import Purpose, PurposeStatus
-    from purposes.scoring_services import round_open
+    from purposes.scoring.services import round_open
     from roadmap import demo as roadmap_demo
-    from roadmap.exchange import export_json_bytes, roadmap_export, roadmap_import
+    from roadmap.exchange.json_export import export_json_bytes, roadmap_export
+    from roadmap.exchange.writing import roadmap_import
     from roadmap.models import Milestone, Roadmap
 
     call_command("load_demo", stdout=io.StringIO())
@@ -219,7 +220,7 @@ def start_celery(processes: harness.Processes, env: dict, var_dir: Path, workers
             [
                 celery,
                 "-A",
-                "roadmap",
+                "config",
                 "worker",
                 "--concurrency",
                 "1",
@@ -238,7 +239,7 @@ def start_celery(processes: harness.Processes, env: dict, var_dir: Path, workers
         [
             celery,
             "-A",
-            "roadmap",
+            "config",
             "beat",
             "--loglevel",
             "INFO",

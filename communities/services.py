@@ -3,6 +3,9 @@
 Every function takes the acting ``organisation`` and refuses rows of any other
 one, so a caller that looked an object up in the wrong place cannot change it.
 Queries filter by organisation explicitly and so run with or without a scope.
+Every write moves the organisation's data version on
+(``organisations.services.organisation_data_changed``): roadmap pages show
+communities and needs (milestones' communities, the needs' weights).
 """
 
 import copy
@@ -18,6 +21,7 @@ from communities import csv_io
 from communities.models import Community, Need
 from organisations import audit
 from organisations.models import AuditEntry, Organisation
+from organisations.services import organisation_data_changed
 
 Direction = Literal["up", "down"]
 
@@ -77,7 +81,7 @@ def community_create(
         _check_name_free(organisation, name)
         try:
             with transaction.atomic():
-                return Community.objects.with_scopes_disabled().create(
+                community = Community.objects.with_scopes_disabled().create(
                     organisation=organisation,
                     name=name,
                     kind=kind,
@@ -89,6 +93,8 @@ def community_create(
             # Someone created the same name since the check above.
             _check_name_free(organisation, name)
             raise
+        organisation_data_changed(organisation_id=organisation.pk)
+    return community
 
 
 def community_update(
@@ -111,6 +117,7 @@ def community_update(
         community.save(
             update_fields=["name", "kind", "description", "estimated_size", "updated_at"]
         )
+        organisation_data_changed(organisation_id=organisation.pk)
     return community
 
 
@@ -119,6 +126,7 @@ def community_delete(*, organisation: Organisation, community: Community) -> Non
     _check_org(organisation, community)
     with transaction.atomic():
         _communities(organisation).filter(pk=community.pk).delete()
+        organisation_data_changed(organisation_id=organisation.pk)
 
 
 def _move(queryset, obj, direction: Direction) -> bool:
@@ -149,7 +157,9 @@ def community_move(
     """Move the community one place up or down; False if it is already first or last."""
     _check_org(organisation, community)
     with transaction.atomic():
-        return _move(_communities(organisation), community, direction)
+        moved = _move(_communities(organisation), community, direction)
+        organisation_data_changed(organisation_id=organisation.pk)
+    return moved
 
 
 def need_create(
@@ -164,7 +174,7 @@ def need_create(
     statement = statement.strip()
     with transaction.atomic():
         _check_statement_free(community, statement)
-        return Need.objects.with_scopes_disabled().create(
+        need = Need.objects.with_scopes_disabled().create(
             organisation=organisation,
             community=community,
             statement=statement,
@@ -172,6 +182,8 @@ def need_create(
             evidence=evidence,
             position=_next_position(_needs(community)),
         )
+        organisation_data_changed(organisation_id=organisation.pk)
+    return need
 
 
 def need_update(
@@ -185,6 +197,7 @@ def need_update(
         need.weight = weight
         need.evidence = evidence
         need.save(update_fields=["statement", "weight", "evidence", "updated_at"])
+        organisation_data_changed(organisation_id=organisation.pk)
     return need
 
 
@@ -192,13 +205,16 @@ def need_delete(*, organisation: Organisation, need: Need) -> None:
     _check_org(organisation, need)
     with transaction.atomic():
         Need.objects.with_scopes_disabled().filter(organisation=organisation, pk=need.pk).delete()
+        organisation_data_changed(organisation_id=organisation.pk)
 
 
 def need_move(*, organisation: Organisation, need: Need, direction: Direction) -> bool:
     """Move the need one place up or down within its community."""
     _check_org(organisation, need)
     with transaction.atomic():
-        return _move(_needs(need.community), need, direction)
+        moved = _move(_needs(need.community), need, direction)
+        organisation_data_changed(organisation_id=organisation.pk)
+    return moved
 
 
 @dataclass(frozen=True)
@@ -231,7 +247,9 @@ def communities_import_csv(*, organisation: Organisation, file: IO[bytes]) -> Im
             raise CsvImportError(error.errors) from None
         try:
             with transaction.atomic():
-                return _apply_import(organisation, existing, rows)
+                summary = _apply_import(organisation, existing, rows)
+                organisation_data_changed(organisation_id=organisation.pk)
+                return summary
         except IntegrityError:
             raise CsvImportError(
                 [

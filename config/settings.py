@@ -8,6 +8,7 @@ server. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 
 import os
 import re
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -68,6 +69,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses the pages the views below answer (a 200-milestone roadmap is
+    # mostly repeated markup); static files come compressed from WhiteNoise
+    # above. Why this is safe against BREACH: docs/security.md.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     # Refuses oversized bodies before anything reads them; the 400 it answers
     # still passes back through the security headers above.
@@ -192,6 +197,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The release this process runs: the cache keys of rendered fragments (the
+# roadmap page) start with it, so after a deploy no process serves HTML drawn
+# by the old code and templates from the shared cache. A build sets it once
+# (the Dockerfile's ROADMAP_RELEASE build argument) so that every process of a
+# release shares the cached fragments. Unset, each process makes its own at
+# start: a restarted dev server never serves fragments drawn by old code.
+RELEASE = os.environ.get("ROADMAP_RELEASE", "").strip() or f"process-{secrets.token_hex(8)}"
+
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport, which
 # needs no server but is shared by processes on one machine only.
 CELERY_QUEUE_DIR = Path(os.environ.get("CELERY_QUEUE_DIR", VAR_DIR / "celery"))
@@ -244,6 +257,10 @@ REPORTS_REAPER_GRACE = float(os.environ.get("REPORTS_REAPER_GRACE", "30"))
 REPORTS_QUEUED_STALE = float(os.environ.get("REPORTS_QUEUED_STALE", "120"))
 REPORTS_MAX_ATTEMPTS = int(os.environ.get("REPORTS_MAX_ATTEMPTS", "3"))
 REPORTS_STAGE_DELAY = float(os.environ.get("REPORTS_STAGE_DELAY", "0"))
+# The PDF speed-ups that rely on WeasyPrint's private names (reports/pdf_speedups.py):
+# on by default, used only on the WeasyPrint and pydyf versions in requirements.lock.
+# ROADMAP_PDF_SPEEDUPS=0 draws briefs with WeasyPrint's public API alone.
+BRIEF_PDF_SPEEDUPS = env_bool("ROADMAP_PDF_SPEEDUPS", True)
 CELERY_BEAT_SCHEDULE = {
     "reap-stuck-briefs": {
         "task": "reports.tasks.reap_reports",

@@ -12,10 +12,10 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("organisations.urls")),
     path("o/<slug:org_slug>/communities/", include("communities.urls")),
     path("o/<slug:org_slug>/purposes/", include("purposes.urls")),
-    path("o/<slug:org_slug>/rounds/", include("purposes.scoring_urls")),
+    path("o/<slug:org_slug>/rounds/", include("purposes.scoring.urls")),
     path("o/<slug:org_slug>/roadmaps/", include("roadmap.urls")),
-    path("o/<slug:org_slug>/roadmaps/", include("roadmap.exchange_urls")),
+    path("o/<slug:org_slug>/roadmaps/", include("roadmap.exchange.urls")),
     path("o/<slug:org_slug>/briefs/", include("reports.urls")),
-    path("calendar/", include("roadmap.feed_urls")),
+    path("calendar/", include("roadmap.exchange.feed_urls")),
     path("admin/", admin.site.urls),
 ]

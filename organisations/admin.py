@@ -1,9 +1,36 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Invitation, Membership, Organisation, User
+from organisations.services import organisation_data_changed, person_changed
+
+
+class ShownOnRoadmapsAdmin(admin.ModelAdmin):
+    """Admin of tenant rows that roadmap pages show.
+
+    The app's services move the organisation's data version on with every
+    write; platform staff editing here must too, or the roadmap pages of the
+    organisation would keep showing the old rows from the cache.
+    """
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        organisation_data_changed(organisation_id=obj.organisation_id)
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            organisation_data_changed(organisation_id=obj.organisation_id)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            organisation_ids = set(queryset.values_list("organisation_id", flat=True))
+            super().delete_queryset(request, queryset)
+            for organisation_id in organisation_ids:
+                organisation_data_changed(organisation_id=organisation_id)
 
 
 class MembershipInline(admin.TabularInline):
@@ -65,3 +92,21 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    # Roadmap pages name milestone owners: a new name or a deleted person must
+    # reach them (organisations.services.person_changed).
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"first_name", "last_name", "email"} & set(form.changed_data):
+            person_changed(user_id=obj.pk)
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            person_changed(user_id=obj.pk)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for user_id in queryset.values_list("pk", flat=True):
+                person_changed(user_id=user_id)
+            super().delete_queryset(request, queryset)

@@ -106,6 +106,11 @@ class Organisation(models.Model):
         _("paper size"), max_length=6, choices=PaperSize.choices, default=PaperSize.A4
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on (one UPDATE, ``services.organisation_data_changed``) with every
+    # write outside the roadmap app that changes what a roadmap page shows:
+    # purposes, communities and needs, scoring rounds, people's names. With
+    # the roadmap's own version it keys the page's cache (docs/timeline.md).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -122,6 +127,22 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # An instance loaded before someone else's change must not write
+            # back an older data version: a page cached under it would return.
+            kwargs["update_fields"] = fields_except(self, "data_version")
+        super().save(*args, **kwargs)
+
+
+def fields_except(instance: models.Model, *names: str) -> list[str]:
+    """The instance's columns to save, all but ``names`` (and the primary key)."""
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and field.name not in names
+    ]
 
 
 class MembershipQuerySet(models.QuerySet):

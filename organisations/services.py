@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,29 @@ def organisation_create(*, name: str, slug: str, creator: User) -> Organisation:
             organisation=organisation, user=creator, role=Role.ADMIN
         )
     return organisation
+
+
+def organisation_data_changed(*, organisation_id: int) -> None:
+    """Move the organisation's data version on: roadmap pages cached before are not served.
+
+    For every write outside the roadmap app that changes what a roadmap page
+    shows: purposes, communities and needs, scoring rounds (reveal, close, fit
+    weight), people's names. Call it inside the write's transaction and last
+    in it (the row stays locked until the commit). One ``UPDATE … + 1``, so two
+    writers never end on the same number.
+    """
+    Organisation.objects.filter(pk=organisation_id).update(data_version=F("data_version") + 1)
+
+
+def person_changed(*, user_id: int) -> None:
+    """A person's name or email changed, or they are deleted: their organisations show them.
+
+    Roadmap pages name milestone owners by ``display_name`` (the full name,
+    else the email), so every organisation the person belongs to moves on.
+    """
+    Organisation.objects.filter(memberships__user_id=user_id).update(
+        data_version=F("data_version") + 1
+    )
 
 
 def _lock_admins(organisation: Organisation) -> list[int]:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from organisations.admin import ShownOnRoadmapsAdmin
 from purposes.models import Purpose, PurposeComment, PurposeRevision
 
 
@@ -17,7 +18,7 @@ class PurposeRevisionInline(admin.TabularInline):
 
 
 @admin.register(Purpose)
-class PurposeAdmin(admin.ModelAdmin):
+class PurposeAdmin(ShownOnRoadmapsAdmin):
     list_display = ["title", "organisation", "status", "version", "updated_at"]
     list_filter = ["status", "organisation"]
     search_fields = ["title", "statement"]

@@ -125,7 +125,7 @@ def register() -> None:
         exclude_fields=["revealed_at", "closed_at", "opened_at"],
         labels={"fit_weight_percent": gettext_lazy("Share of need fit (%)")},
     )
-    # Written with delete + bulk_create; scoring_services.levels_update logs the wording.
+    # Written with delete + bulk_create; scoring.services.levels_update logs the wording.
     audit.track(CharacteristicLevel, signals=False)
     audit.track(NeedScore, signals=False, describe=_describe_scores)
     audit.track(CharacteristicScore, signals=False, describe=_describe_scores)

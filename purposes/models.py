@@ -122,7 +122,7 @@ class Characteristic(models.TextChoices):
 class CharacteristicLevel(models.Model):
     """An organisation's own wording of one level of one characteristic.
 
-    The product ships a sentence for every level (``purposes.levels``); a row
+    The product ships a sentence for every level (``purposes.scoring.levels``); a row
     here replaces it for one organisation.
     """
 

@@ -4,7 +4,10 @@ Every function is keyword-only, atomic, checks that the actor is a member of
 the purpose's organisation with the right permission, and refuses objects of
 another organisation. Each opens a django-scopes scope on the purpose's own
 organisation, so it works the same inside a view, in the demo loader and in
-scoring code, and cannot reach another organisation's rows.
+scoring code, and cannot reach another organisation's rows. A create, an edit
+or a status change moves the organisation's data version on
+(``organisations.services.organisation_data_changed``): roadmap pages show
+purposes.
 """
 
 from collections.abc import Iterable
@@ -20,6 +23,7 @@ from django_scopes import scope
 from communities.models import Community
 from organisations.models import Membership, Organisation, User
 from organisations.permissions import Perm
+from organisations.services import organisation_data_changed
 from purposes.hints import TEXT_FIELDS
 from purposes.models import Purpose, PurposeComment, PurposeRevision, PurposeStatus
 
@@ -120,6 +124,7 @@ def purpose_create(
         )
         purpose.communities.set(communities)
         _write_revision(purpose=purpose, author=actor)
+        organisation_data_changed(organisation_id=organisation.pk)
     return purpose
 
 
@@ -161,6 +166,7 @@ def purpose_update(
         current.refresh_from_db()
         current.communities.set(communities)
         _write_revision(purpose=current, author=actor)
+        organisation_data_changed(organisation_id=organisation.pk)
         return current
 
 
@@ -190,6 +196,7 @@ def purpose_set_status(*, purpose: Purpose, status: str, actor: User) -> Purpose
         purpose.refresh_from_db()
         if changed:
             _write_revision(purpose=purpose, author=actor)
+            organisation_data_changed(organisation_id=organisation.pk)
     return purpose
 
 

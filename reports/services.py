@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from organisations.models import User
-from reports import document
+from reports import context, pdf_engine
 from reports.fetcher import BriefURLFetcher
 from reports.models import ACTIVE_STATUSES, Report, ReportKind, ReportStage, ReportStatus
 from reports.snapshot import snapshot_build
@@ -203,15 +203,15 @@ def report_render(*, report_id: int) -> str:
             if not attempt.mine().update(snapshot=snapshot):
                 raise Superseded
         attempt.enter(ReportStage.TIMELINE, seconds)
-        context = document.brief_context(snapshot)
-        html = document.brief_html(context)
+        brief = context.brief_context(snapshot)
+        html = context.brief_html(brief)
         attempt.enter(ReportStage.LAYOUT, seconds)
         fetcher = BriefURLFetcher()
-        laid_out = document.layout_pdf(html, fetcher)
+        laid_out = pdf_engine.layout_pdf(html, fetcher)
         if fetcher.blocked:
             logger.warning("Brief %s: refused to load %s", report_id, fetcher.blocked)
         attempt.enter(ReportStage.SAVING, seconds)
-        pdf = document.write_pdf(laid_out, snapshot)
+        pdf = pdf_engine.write_pdf(laid_out, snapshot)
         saved_name = report.file.storage.save(
             report.file.field.generate_filename(report, "brief.pdf"), ContentFile(pdf)
         )

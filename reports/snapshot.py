@@ -1,7 +1,7 @@
 """The snapshot: everything a brief shows, as plain JSON, read once from the database.
 
 ``snapshot_build`` runs in the worker's first stage ("collecting data"). The
-document is then drawn from the snapshot alone (``reports.document``), so a
+document is then drawn from the snapshot alone (``reports.context``), so a
 brief can be drawn again from its row and "what changed" compares two
 snapshots. The format is described in docs/briefs.md; ``FORMAT`` goes up when
 it changes incompatibly.
@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 
 from organisations.models import Organisation
 from purposes.models import PURPOSE_PARTS, Characteristic, Purpose, PurposeStatus
-from purposes.results import heatmap
+from purposes.scoring.presentation import heatmap
 from reports.changes import what_changed
 from roadmap.models import KIND_COLUMNS, MONEY_KINDS, Milestone, Roadmap
 from roadmap.overview import RoadmapOverview, roadmap_overview

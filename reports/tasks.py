@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from reports import document, services
+from reports import pdf_engine, services
 
 
 @shared_task(
@@ -26,7 +26,7 @@ def render_report(report_id: int) -> str:
         return services.report_render(report_id=report_id)
     finally:
         # After the brief is saved and marked done, so nobody waits for it.
-        document.release_memory()
+        pdf_engine.release_memory()
 
 
 @shared_task(ignore_result=True)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from organisations.admin import ShownOnRoadmapsAdmin
 from roadmap.models import Milestone, MilestoneDependency, Phase, PhasePurpose, Roadmap
 
 
@@ -10,7 +11,7 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
+class RoadmapAdmin(ShownOnRoadmapsAdmin):
     list_display = ["title", "organisation", "start", "end", "status", "owner"]
     list_select_related = ["organisation", "owner"]
     list_filter = ["status", "organisation"]
@@ -21,7 +22,7 @@ class RoadmapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(ShownOnRoadmapsAdmin):
     list_display = ["name", "roadmap", "start", "end", "organisation"]
     list_select_related = ["roadmap", "organisation"]
     list_filter = ["organisation"]
@@ -30,7 +31,7 @@ class PhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(PhasePurpose)
-class PhasePurposeAdmin(admin.ModelAdmin):
+class PhasePurposeAdmin(ShownOnRoadmapsAdmin):
     list_display = ["purpose", "phase", "position", "organisation"]
     list_select_related = ["purpose", "phase", "organisation"]
     list_filter = ["organisation"]
@@ -38,7 +39,7 @@ class PhasePurposeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ShownOnRoadmapsAdmin):
     list_display = ["title", "kind", "start", "end", "status", "roadmap", "organisation"]
     list_select_related = ["roadmap", "organisation"]
     list_filter = ["kind", "status", "organisation"]
@@ -47,7 +48,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(MilestoneDependency)
-class MilestoneDependencyAdmin(admin.ModelAdmin):
+class MilestoneDependencyAdmin(ShownOnRoadmapsAdmin):
     list_display = ["predecessor", "successor", "organisation"]
     list_select_related = ["predecessor", "successor", "organisation"]
     list_filter = ["organisation"]

@@ -624,13 +624,14 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def add_months(day: date, months: int) -> date:
+def month_start_after(day: date, months: int) -> date:
+    """The first day of the month ``months`` after ``day``'s month."""
     month = day.month - 1 + months
     return date(day.year + month // 12, month % 12 + 1, 1)
 
 
 def _milestone(demo: DemoMilestone, start: date, today: date, refs: dict) -> Milestone:
-    first = add_months(start, demo.month) + timedelta(days=demo.day - 1)
+    first = month_start_after(start, demo.month) + timedelta(days=demo.day - 1)
     end = first + timedelta(days=demo.days) if demo.days else None
     status = demo.status
     if (end or first) < today and status in (MilestoneStatus.PLANNED, MilestoneStatus.ON_TRACK):
@@ -638,7 +639,7 @@ def _milestone(demo: DemoMilestone, start: date, today: date, refs: dict) -> Mil
     fields = dict(demo.fields)
     review = fields.pop("review_in_months", None)
     if review is not None:
-        fields["review_date"] = add_months(first, review)
+        fields["review_date"] = month_start_after(first, review)
     return Milestone(
         organisation=refs["org"],
         roadmap=refs["roadmap"],
@@ -696,8 +697,8 @@ def load(org: Organisation, *, today: date | None = None) -> Roadmap | None:
                 organisation=org,
                 roadmap=roadmap,
                 name=name,
-                start=add_months(start, first_month),
-                end=add_months(start, first_month + months) - timedelta(days=1),
+                start=month_start_after(start, first_month),
+                end=month_start_after(start, first_month + months) - timedelta(days=1),
             )
             phase.full_clean()
             phase.save()

@@ -163,7 +163,7 @@ def next_phase_dates(roadmap: Roadmap, phases: list[Phase]) -> tuple[date, date]
     """A suggestion for a new phase: from the day after the last one, six months long."""
     start = max((p.end for p in phases), default=roadmap.start - timedelta(days=1))
     start = min(start + timedelta(days=1), roadmap.end)
-    end = min(services.add_months(start, 6) - timedelta(days=1), roadmap.end)
+    end = min(services.shift_months(start, 6) - timedelta(days=1), roadmap.end)
     return start, max(end, start)
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from communities.models import Community
-from organisations.models import Organisation
+from organisations.models import Organisation, fields_except
 from purposes.models import Purpose
 
 MAX_ROADMAP_YEARS = 5
@@ -66,6 +66,10 @@ class Roadmap(models.Model):
     ical_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moves on (one UPDATE, in ``services``) with every write to the roadmap,
+    # its phases, placements, milestones and dependencies. With the
+    # organisation's ``data_version`` it keys the page's cache (docs/timeline.md).
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ScopedManager(organisation="organisation")
 
@@ -87,6 +91,13 @@ class Roadmap(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # An instance loaded before someone else's change must not write
+            # back an older version: a page cached under it would return.
+            kwargs["update_fields"] = fields_except(self, "version")
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -17,8 +17,8 @@ from django.utils import timezone
 from communities.models import Community
 from organisations.models import User
 from purposes.models import Purpose, ScoringRound
-from purposes.results import RoundData, latest_revealed_round, round_data
-from purposes.scoring import PurposeResult
+from purposes.scoring.formulas import PurposeResult
+from purposes.scoring.results import RoundData, latest_revealed_round, round_data
 from roadmap import charts, diagnostics
 from roadmap import dependencies as deps
 from roadmap import readiness as indices

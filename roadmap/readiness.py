@@ -1,7 +1,7 @@
 """Readiness indices, 0–100 each: few, simple, and explained in docs/readiness.md.
 
 Pure functions over numbers the caller gathers (scores come from the latest
-revealed scoring round, computed by ``purposes.scoring``). Every index is
+revealed scoring round, computed by ``purposes.scoring.formulas``). Every index is
 ``None`` when it cannot be computed — no data is not the same as a bad score —
 and the page shows “—” with the reason.
 """

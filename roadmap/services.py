@@ -17,7 +17,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,8 +71,15 @@ def _check_member(organisation: Organisation, user: User | None, field: str) -> 
 
 
 def _touch(roadmap: Roadmap) -> None:
-    """Mark the roadmap changed: its ``updated_at`` says when anything in it last moved."""
-    Roadmap.objects.with_scopes_disabled().filter(pk=roadmap.pk).update(updated_at=timezone.now())
+    """Mark the roadmap changed: ``updated_at`` says when anything in it last moved.
+
+    And ``version`` moves on, in the same UPDATE: the roadmap page's cache is
+    keyed by it, so every write in this module ends here, inside its
+    transaction.
+    """
+    Roadmap.objects.with_scopes_disabled().filter(pk=roadmap.pk).update(
+        updated_at=timezone.now(), version=F("version") + 1
+    )
 
 
 def _lock(roadmap: Roadmap) -> None:
@@ -195,6 +202,7 @@ def roadmap_update(
         roadmap.owner = owner
         roadmap.currency = currency
         roadmap.save()
+        _touch(roadmap)
     return roadmap
 
 
@@ -592,7 +600,7 @@ def milestone_update(
     return milestone
 
 
-def add_months(day: date, months: int) -> date:
+def shift_months(day: date, months: int) -> date:
     """The same day ``months`` later (or earlier), kept within the target month."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -605,10 +613,10 @@ def add_months(day: date, months: int) -> date:
 
 
 SHIFTS = {
-    "-1m": lambda day: add_months(day, -1),
+    "-1m": lambda day: shift_months(day, -1),
     "-1w": lambda day: day - timedelta(weeks=1),
     "+1w": lambda day: day + timedelta(weeks=1),
-    "+1m": lambda day: add_months(day, 1),
+    "+1m": lambda day: shift_months(day, 1),
 }
 
 

@@ -1,35 +1,33 @@
 import os
 import socket
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from django_scopes import scopes_disabled
 
-from organisations.middleware import LAST_TOUCHED
-from organisations.models import Membership, Organisation, User
 from organisations.permissions import Role
-from organisations.tenancy import SESSION_ORG_KEY
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, png_file
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes"}
+from tests.support.factories import UserFactory
+from tests.support.services import need
+from tests.support.world import World, make_tenant
 
 # Playwright drives a real browser from its own event loop; the ORM calls a
 # test makes beside it are safe because the test is the only caller.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# pytest-playwright's fixtures: a test using any of them drives Chromium.
+PLAYWRIGHT_FIXTURES = {"browser", "context", "page"}
 
-def need(available: bool, reason: str) -> None:
-    """Skip when a service is missing; fail instead when REQUIRE_SERVICES=1 (CI)."""
-    if available:
-        return
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{reason} (REQUIRE_SERVICES=1: this must not be skipped)")
-    pytest.skip(reason)
+
+def pytest_collection_modifyitems(items):
+    """Mark every Playwright test ``browser``, even one whose module forgot the mark.
+
+    ``make test-fast`` (``-m "not browser"``) relies on it to leave them all out.
+    """
+    for item in items:
+        if PLAYWRIGHT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 def _port_open(url: str, default_port: int) -> bool:
@@ -91,64 +89,6 @@ def screenshot():
         page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
 
     return take
-
-
-ROLES = [Role.ADMIN, Role.FACILITATOR, Role.EXECUTIVE, Role.VIEWER]
-
-
-@dataclass
-class Tenant:
-    """One organisation with one member of each role."""
-
-    org: Organisation
-    members: dict[str, Membership] = field(default_factory=dict)
-
-    def user(self, role: str) -> User:
-        return self.members[role].user
-
-
-@dataclass
-class World:
-    """Our organisation, a foreign one, and someone who belongs to neither."""
-
-    ours: Tenant
-    foreign: Tenant
-    loner: User
-
-    def client(self, user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-            settle_session(client, user)
-        return client
-
-
-def settle_session(client: Client, user: User) -> None:
-    """Make the session as it is after a person's first page in their organisation.
-
-    A session is saved when it first records the organisation and at most
-    once a minute after that (``SessionLimitsMiddleware``); recording both
-    here keeps that one-off write out of tests that count a page's queries.
-    """
-    session = client.session
-    session[LAST_TOUCHED] = time.time()
-    with scopes_disabled():
-        slugs = list(
-            Membership.objects.filter(user=user).values_list("organisation__slug", flat=True)[:2]
-        )
-    if len(slugs) == 1:  # someone in several organisations has not picked one yet
-        session[SESSION_ORG_KEY] = slugs[0]
-    session.save()
-
-
-def make_tenant(name: str, slug: str) -> Tenant:
-    org = OrganisationFactory(name=name, slug=slug, logo=png_file())
-    tenant = Tenant(org=org)
-    for role in ROLES:
-        tenant.members[role] = MembershipFactory(
-            organisation=org, role=role, user=UserFactory(email=f"{role}@{slug}.example")
-        )
-    return tenant
 
 
 @pytest.fixture

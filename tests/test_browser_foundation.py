@@ -6,16 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from organisations.demo import DEMO_PASSWORD, load_people
+from organisations.demo import load_people
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base_url, email, password=DEMO_PASSWORD):
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -25,21 +25,22 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from organisations.permissions import Role
-from tests.factories import TEST_PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
-from tests.purposes.test_browser_scoring import (
+from tests.support.briefs import BOARD_SECTIONS
+from tests.support.browser import sign_in
+from tests.support.factories import (
+    TEST_PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+from tests.support.roadmap_page import add_dependency, add_milestone, add_phase, warning
+from tests.support.scoring_page import (
     CHARACTERISTICS,
     row_for,
     score_with_the_keyboard,
     start_scoring_blind,
 )
-from tests.reports.test_rendering import BOARD_SECTIONS
-from tests.roadmap.test_browser_roadmap import (
-    _add_dependency,
-    _add_milestone,
-    _add_phase,
-    _warning,
-)
-from tests.worker import celery_worker
+from tests.support.worker import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -203,15 +204,6 @@ def patient_expect():
     expect.set_options(timeout=None)  # back to Playwright's default
 
 
-def sign_in(page: Page, base_url: str, email: str) -> None:
-    """Through the real sign-in form."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
-
-
 def nav(page: Page, base_url: str, section: str) -> None:
     """Go to a section of the organisation through the workshop navigation."""
     if f"/o/{SLUG}/" not in page.url:
@@ -300,9 +292,9 @@ def test_a_whole_workshop_with_four_people_at_once(
     ben = open_person(problems, "Ben", 800)
     chloe = open_person(problems, "Chloe", 1024)
     executives = [ana, ben, chloe]
-    sign_in(facilitator, base, FACILITATOR[0])
+    sign_in(facilitator, base, FACILITATOR[0], TEST_PASSWORD)
     for page, (email, _first, _last) in zip(executives, EXECUTIVES, strict=True):
-        sign_in(page, base, email)
+        sign_in(page, base, email, TEST_PASSWORD)
 
     # --- 1. The facilitator enters the stakeholders and their weighted needs.
     nav(facilitator, base, "Stakeholders")
@@ -477,14 +469,14 @@ def test_a_whole_workshop_with_four_people_at_once(
         ("Pilot", "2026-01-01", "2026-12-31"),
         ("Launch", "2027-01-01", "2027-12-31"),
     ):
-        _add_phase(facilitator, name, start, end)
+        add_phase(facilitator, name, start, end)
     facilitator.get_by_label("Place a chosen purpose in Pilot").select_option(label=RIGHT_FIRST)
     facilitator.locator("#phases form.place-form").first.get_by_role("button", name="Place").click()
     expect(facilitator.locator("#messages")).to_contain_text(f"Placed “{RIGHT_FIRST}” in “Pilot”")
     expect(facilitator.locator("#timeline svg")).to_contain_text(RIGHT_FIRST)
 
     # Money first: the page warns that nothing says what it will bring.
-    _add_milestone(
+    add_milestone(
         facilitator,
         "investment",
         "Forum platform",
@@ -492,9 +484,9 @@ def test_a_whole_workshop_with_four_people_at_once(
         {"Amount": "40000"},
         selects={"Spent on": "platform"},
     )
-    expect(_warning(facilitator, "investment_without_value")).to_be_visible()
+    expect(warning(facilitator, "investment_without_value")).to_be_visible()
     screenshot(facilitator, "roadmap-warning")
-    _add_milestone(
+    add_milestone(
         facilitator,
         "community",
         "500 engineers",
@@ -502,7 +494,7 @@ def test_a_whole_workshop_with_four_people_at_once(
         {"Target": "500"},
         selects={"Measure": "members"},
     )
-    _add_milestone(
+    add_milestone(
         facilitator,
         "risk",
         "Spam wave",
@@ -510,15 +502,15 @@ def test_a_whole_workshop_with_four_people_at_once(
         {"Mitigation": "Moderators on call during launch weeks"},
         selects={"Category": "reputation", "Likelihood": "3", "Impact": "4"},
     )
-    _add_milestone(
+    add_milestone(
         facilitator,
         "value",
         "Support cost saved",
         "2026-11-01",
         {"Business value": "Support tickets answered by members", "Expected amount": "60000"},
     )
-    expect(_warning(facilitator, "investment_without_value")).to_have_count(0)
-    _add_milestone(
+    expect(warning(facilitator, "investment_without_value")).to_have_count(0)
+    add_milestone(
         facilitator,
         "decision",
         "Choose the forum software",
@@ -527,7 +519,7 @@ def test_a_whole_workshop_with_four_people_at_once(
         selects={"Implementation area": "technology"},
     )
     expect(facilitator.locator("#milestones .milestone-table tbody tr")).to_have_count(5)
-    _add_dependency(facilitator, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
+    add_dependency(facilitator, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
     expect(facilitator.locator("#dependencies")).to_contain_text("must finish before")
     screenshot(facilitator, "roadmap-built")
 

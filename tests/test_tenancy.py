@@ -9,25 +9,8 @@ import pytest
 from django.urls import reverse
 
 from organisations.permissions import Role, role_has
-from tests.communities import tenancy_cases as communities_cases
-from tests.organisations import tenancy_cases as organisations_cases
-from tests.purposes import tenancy_cases as purposes_cases
-from tests.reports import tenancy_cases as reports_cases
-from tests.roadmap import exchange_tenancy_cases as roadmap_exchange_cases
-from tests.roadmap import tenancy_cases as roadmap_cases
-from tests.tenancy import OrgCase, PublicCase, iter_url_names
-
-CASE_MODULES = [
-    organisations_cases,
-    communities_cases,
-    purposes_cases,
-    roadmap_cases,
-    roadmap_exchange_cases,
-    reports_cases,
-]
-TABLE: dict = {}
-for module in CASE_MODULES:
-    TABLE.update(module.CASES)
+from tests.support.tenancy import OrgCase, PublicCase, iter_url_names
+from tests.support.tenancy_table import TABLE
 
 ORG_CASES = {name: case for name, case in TABLE.items() if isinstance(case, OrgCase)}
 PUBLIC_CASES = {name: case for name, case in TABLE.items() if isinstance(case, PublicCase)}

@@ -22,7 +22,7 @@ from django_scopes import scopes_disabled
 from pytest_django.live_server_helper import LiveServer
 
 from organisations.models import Organisation, User
-from tests.a11y.pages import ANONYMOUS, Demo, prepare_demo
+from tests.support.a11y_pages import ANONYMOUS, Demo, prepare_demo
 
 # The database the settings name, before pytest-django swaps in the test one.
 DEVELOPMENT_DATABASE = settings.DATABASES["default"]["NAME"]

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from tests.a11y.axe import describe, run_axe, wait_until_at_rest, watch_htmx
-from tests.a11y.pages import VISITS, WIDTHS
+from tests.support.a11y_pages import VISITS, WIDTHS
+from tests.support.axe import describe, run_axe, wait_until_at_rest, watch_htmx
 
 # django_db: the test database is set up for these tests (see conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

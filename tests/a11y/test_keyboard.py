@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from communities.models import Need
 from organisations.models import Organisation, User
-from purposes import scoring_services
 from purposes.models import CharacteristicScore, NeedScore, Purpose, PurposeStatus
+from purposes.scoring import services as scoring_services
 
 # django_db: the test database is set up for these tests (see conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

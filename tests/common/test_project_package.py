@@ -16,7 +16,7 @@ settings.configure(INSTALLED_APPS=[
     "organisations", "communities", "purposes", "roadmap", "reports",
 ])
 django.setup()
-import purposes.scoring, roadmap.diagnostics, roadmap.readiness, roadmap.timeline
+import purposes.scoring.formulas, roadmap.diagnostics, roadmap.readiness, roadmap.timeline
 print(sorted({m.split(".")[0] for m in sys.modules} & {"celery", "kombu", "config"}))
 """
 

@@ -1,6 +1,6 @@
 from organisations.permissions import Perm
-from tests.factories import CommunityFactory, NeedFactory
-from tests.tenancy import OrgCase
+from tests.support.factories import CommunityFactory, NeedFactory
+from tests.support.tenancy import OrgCase
 
 
 def _community(tenant) -> dict:

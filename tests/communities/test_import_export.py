@@ -10,8 +10,8 @@ from django_scopes import scopes_disabled
 from communities import services
 from communities.csv_io import COLUMNS
 from communities.models import Community
-from tests.communities.conftest import snapshot, url
-from tests.factories import CommunityFactory, NeedFactory
+from tests.support.communities import snapshot, url
+from tests.support.factories import CommunityFactory, NeedFactory
 
 HEADER = ",".join(COLUMNS)
 

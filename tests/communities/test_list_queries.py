@@ -3,8 +3,8 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.communities.conftest import url
-from tests.factories import CommunityFactory, NeedFactory
+from tests.support.communities import url
+from tests.support.factories import CommunityFactory, NeedFactory
 
 
 def _fill(org, communities: int, needs_each: int) -> None:

@@ -4,8 +4,8 @@ import pytest
 from django_scopes import scopes_disabled
 
 from communities.models import Need
-from tests.communities.conftest import snapshot, url
-from tests.factories import CommunityFactory, NeedFactory
+from tests.support.communities import snapshot, url
+from tests.support.factories import CommunityFactory, NeedFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

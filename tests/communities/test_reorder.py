@@ -3,8 +3,8 @@
 from django_scopes import scopes_disabled
 
 from communities.models import Community, Need
-from tests.communities.conftest import url
-from tests.factories import CommunityFactory, NeedFactory
+from tests.support.communities import url
+from tests.support.factories import CommunityFactory, NeedFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -4,8 +4,8 @@ import pytest
 from django_scopes import scopes_disabled
 
 from communities import services
-from tests.communities.conftest import snapshot
-from tests.factories import CommunityFactory, NeedFactory
+from tests.support.communities import snapshot
+from tests.support.factories import CommunityFactory, NeedFactory
 
 
 def test_services_take_keyword_arguments_only(world):

@@ -1,6 +1,6 @@
 from organisations.permissions import Perm, Role
-from tests.factories import InvitationFactory
-from tests.tenancy import OrgCase, PublicCase
+from tests.support.factories import InvitationFactory
+from tests.support.tenancy import OrgCase, PublicCase
 
 CASES = {
     "organisations:home": OrgCase(Perm.VIEW, methods=("GET",)),

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from organisations.permissions import Role
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 def test_platform_staff_manage_every_organisation_in_django_admin(world):

@@ -16,7 +16,6 @@ from communities.models import Community, Need
 from communities.services import communities_import_csv
 from organisations.models import AuditEntry
 from organisations.permissions import Role
-from purposes import levels
 from purposes import services as purpose_services
 from purposes.models import (
     Characteristic,
@@ -25,10 +24,11 @@ from purposes.models import (
     PurposeStatus,
     RoundStatus,
 )
-from purposes.scoring_services import levels_update, round_reveal
-from tests.factories import MembershipFactory, PurposeFactory
-from tests.purposes.test_scoring_tenancy import build_round
-from tests.roadmap.factories import MilestoneDependencyFactory, MilestoneFactory
+from purposes.scoring import levels
+from purposes.scoring.services import levels_update, round_reveal
+from tests.support.factories import MembershipFactory, PurposeFactory
+from tests.support.roadmap_factories import MilestoneDependencyFactory, MilestoneFactory
+from tests.support.scoring import build_round
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -4,7 +4,7 @@ from django.core import mail
 from django.urls import reverse
 
 from organisations.permissions import Role
-from tests.factories import TEST_PASSWORD
+from tests.support.factories import TEST_PASSWORD
 
 
 def test_sign_in_with_email_any_case(world):
@@ -55,7 +55,7 @@ def test_password_reset_by_email(world):
 
 
 def test_user_in_two_organisations_picks_one(world):
-    from tests.factories import MembershipFactory
+    from tests.support.factories import MembershipFactory
 
     user = world.ours.user(Role.FACILITATOR)
     MembershipFactory(organisation=world.foreign.org, user=user, role=Role.VIEWER)
@@ -70,7 +70,7 @@ def test_user_in_two_organisations_picks_one(world):
 
 
 def test_the_dashboard_counts_every_member_of_each_organisation(world):
-    from tests.factories import MembershipFactory
+    from tests.support.factories import MembershipFactory
 
     user = world.ours.user(Role.FACILITATOR)
     MembershipFactory(organisation=world.foreign.org, user=user, role=Role.VIEWER)

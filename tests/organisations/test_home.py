@@ -9,15 +9,15 @@ from django.urls import reverse
 
 from organisations.permissions import Role
 from purposes.models import PurposeStatus, RoundStatus
-from tests.factories import CommunityFactory, NeedFactory, PurposeFactory
-from tests.purposes.test_scoring_tenancy import build_round
-from tests.reports.factories import ReportFactory
-from tests.roadmap.factories import (
+from tests.support.factories import CommunityFactory, NeedFactory, PurposeFactory
+from tests.support.report_factories import ReportFactory
+from tests.support.roadmap_factories import (
     MilestoneFactory,
     PhaseFactory,
     PhasePurposeFactory,
     RoadmapFactory,
 )
+from tests.support.scoring import build_round
 
 pytestmark = pytest.mark.django_db
 

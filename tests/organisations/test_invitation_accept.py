@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 from organisations import services
 from organisations.models import Invitation, Membership, User
 from organisations.permissions import Role
-from tests.factories import TEST_PASSWORD, InvitationFactory, UserFactory
+from tests.support.factories import TEST_PASSWORD, InvitationFactory, UserFactory
 
 
 def accept_url(token):

@@ -5,7 +5,7 @@ from django_scopes import scopes_disabled
 
 from organisations.models import Invitation, Membership
 from organisations.permissions import Role
-from tests.factories import MembershipFactory
+from tests.support.factories import MembershipFactory
 
 
 def members_url(world):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from organisations.permissions import Role
-from tests.factories import png_file
+from tests.support.factories import png_file
 
 
 def settings_url(world):

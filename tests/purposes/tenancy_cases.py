@@ -1,8 +1,8 @@
 from organisations.permissions import Perm, Role
 from purposes.models import RoundStatus
-from tests.factories import PurposeFactory
-from tests.purposes import test_scoring_tenancy as scoring_support
-from tests.tenancy import OrgCase
+from tests.support import scoring as scoring_support
+from tests.support.factories import PurposeFactory
+from tests.support.tenancy import OrgCase
 
 
 def _purpose(tenant) -> dict:

@@ -14,7 +14,7 @@ from django_scopes import scope
 from organisations.permissions import Role
 from purposes import services
 from purposes.services import PurposeText
-from tests.purposes.drafting_helpers import TEXT, create_purpose, reload, revisions_of
+from tests.support.drafting import TEXT, create_purpose, reload, revisions_of
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

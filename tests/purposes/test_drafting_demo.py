@@ -7,7 +7,7 @@ from communities.models import CommunityKind
 from organisations import demo as organisations_demo
 from purposes import demo
 from purposes.models import Purpose, PurposeComment, PurposeRevision, PurposeStatus
-from tests.factories import CommunityFactory
+from tests.support.factories import CommunityFactory
 
 
 def snapshot(org):

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from organisations.permissions import Role
 from purposes import services
-from tests.factories import CommunityFactory
-from tests.purposes.drafting_helpers import create_purpose, edit_data
+from tests.support.drafting import create_purpose, edit_data
+from tests.support.factories import CommunityFactory
 
 
 def count_queries(client, path) -> int:

@@ -8,8 +8,8 @@ from organisations.permissions import Role
 from purposes import services
 from purposes.models import PurposeComment, PurposeStatus
 from purposes.services import PurposeText
-from tests.factories import CommunityFactory
-from tests.purposes.drafting_helpers import TEXT, create_purpose, reload, revisions_of
+from tests.support.drafting import TEXT, create_purpose, reload, revisions_of
+from tests.support.factories import CommunityFactory
 
 
 def update(purpose, user, loaded_version, communities=(), **changes):

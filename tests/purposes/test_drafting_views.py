@@ -6,14 +6,14 @@ from django_scopes import scopes_disabled
 
 from organisations.permissions import Role
 from purposes.models import Purpose, PurposeComment, PurposeStatus
-from tests.factories import CommunityFactory, PurposeFactory
-from tests.purposes.drafting_helpers import (
+from tests.support.drafting import (
     TEXT,
     create_purpose,
     edit_data,
     reload,
     revisions_of,
 )
+from tests.support.factories import CommunityFactory, PurposeFactory
 
 
 def url(name, tenant, **kwargs):

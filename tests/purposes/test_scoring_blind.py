@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from organisations.permissions import Role
 from purposes.models import CharacteristicScore, NeedScore, RoundStatus, ScoringRound
-from tests.purposes.test_scoring_tenancy import build_round
+from tests.support.scoring import build_round
 
 SECRET = 5  # the facilitator's score; nobody else may learn it before the reveal
 

@@ -3,9 +3,10 @@
 from django_scopes import scope, scopes_disabled
 
 from organisations.permissions import Role
-from purposes import scoring, scoring_demo
 from purposes.models import CharacteristicScore, NeedScore, PurposeStatus, ScoringRound
-from tests.factories import (
+from purposes.scoring import demo as scoring_demo
+from purposes.scoring import formulas
+from tests.support.factories import (
     CommunityFactory,
     MembershipFactory,
     NeedFactory,
@@ -52,10 +53,10 @@ def test_demo_round_is_revealed_complete_and_loaded_once(db, monkeypatch):
         assert CharacteristicScore.objects.count() == 4 * 5 * 5
     spreads = [
         value
-        for (_cell, scores) in scoring.group_scores(rows).items()
-        for value in [scoring.spread(scores)]
+        for (_cell, scores) in formulas.group_scores(rows).items()
+        for value in [formulas.spread(scores)]
     ]
-    assert sum(1 for value in spreads if scoring.is_disagreement(value)) >= 3
+    assert sum(1 for value in spreads if formulas.is_disagreement(value)) >= 3
     assert all(0 <= score <= 5 for *_key, score in rows)
 
 

@@ -1,8 +1,8 @@
-"""The arithmetic of docs/scoring.md, on its worked example (numbers by hand)."""
+"""The arithmetic of docs/formulas.md, on its worked example (numbers by hand)."""
 
 import pytest
 
-from purposes import scoring
+from purposes.scoring import formulas
 
 N1, N2 = "N1", "N2"
 A, B = "A", "B"
@@ -19,12 +19,12 @@ NEED_SCORES = [
 ]
 A_CHARS = {"magnetism": 4, "draw": 3, "org_value": 5, "risk": 2, "evolution": 1}
 CHAR_SCORES = [(A, k, "x", v) for k, v in A_CHARS.items()] + [
-    (B, k, "x", 3) for k in scoring.CHARACTERISTICS
+    (B, k, "x", 3) for k in formulas.CHARACTERISTICS
 ]
 
 
 def results(fit_weight_percent=50, need_scores=NEED_SCORES):
-    return scoring.round_results(
+    return formulas.round_results(
         purposes=[A, B],
         needs=[N1, N2],
         weights=WEIGHTS,
@@ -39,33 +39,33 @@ def by_purpose(ranked):
 
 
 def test_fit_index_weights_the_mean_need_scores():
-    assert scoring.fit_index({N1: 3, N2: 5}, WEIGHTS) == pytest.approx(70)
-    assert scoring.fit_index({N1: 5, N2: 0.5}, WEIGHTS) == pytest.approx(77.5)
+    assert formulas.fit_index({N1: 3, N2: 5}, WEIGHTS) == pytest.approx(70)
+    assert formulas.fit_index({N1: 5, N2: 0.5}, WEIGHTS) == pytest.approx(77.5)
 
 
 def test_unscored_need_is_left_out_of_the_fit():
-    assert scoring.fit_index({N1: 3, N2: None}, WEIGHTS) == pytest.approx(60)
-    assert scoring.fit_index({N1: None, N2: None}, WEIGHTS) is None
+    assert formulas.fit_index({N1: 3, N2: None}, WEIGHTS) == pytest.approx(60)
+    assert formulas.fit_index({N1: None, N2: None}, WEIGHTS) is None
 
 
 def test_characteristics_index_inverts_risk():
-    assert scoring.characteristics_index(A_CHARS) == pytest.approx(60)
+    assert formulas.characteristics_index(A_CHARS) == pytest.approx(60)
     # Highest risk is the worst share, lowest risk the best.
-    assert scoring.characteristic_share("risk", 5) == 0
-    assert scoring.characteristic_share("risk", 1) == 1
-    assert scoring.characteristic_share("magnetism", 5) == 1
+    assert formulas.characteristic_share("risk", 5) == 0
+    assert formulas.characteristic_share("risk", 1) == 1
+    assert formulas.characteristic_share("magnetism", 5) == 1
 
 
 def test_characteristics_index_averages_only_scored_characteristics():
-    assert scoring.characteristics_index({"magnetism": 5, "risk": None}) == pytest.approx(100)
-    assert scoring.characteristics_index({"risk": None}) is None
+    assert formulas.characteristics_index({"magnetism": 5, "risk": None}) == pytest.approx(100)
+    assert formulas.characteristics_index({"risk": None}) is None
 
 
 def test_overall_blends_fit_and_characteristics():
-    assert scoring.overall_index(70, 60, 50) == pytest.approx(65)
-    assert scoring.overall_index(70, 60, 70) == pytest.approx(67)
-    assert scoring.overall_index(70, 60, 100) == pytest.approx(70)
-    assert scoring.overall_index(None, 60, 50) is None
+    assert formulas.overall_index(70, 60, 50) == pytest.approx(65)
+    assert formulas.overall_index(70, 60, 70) == pytest.approx(67)
+    assert formulas.overall_index(70, 60, 100) == pytest.approx(70)
+    assert formulas.overall_index(None, 60, 50) is None
 
 
 def test_worked_example_ranks_a_first():
@@ -85,9 +85,9 @@ def test_spread_is_max_minus_min_and_two_points_is_a_disagreement():
     ranked = by_purpose(results())
     assert ranked[A].need_spreads == {N1: 2, N2: 0}
     assert ranked[B].need_spreads == {N1: 0, N2: 1}
-    assert scoring.is_disagreement(ranked[A].need_spreads[N1])
-    assert not scoring.is_disagreement(ranked[B].need_spreads[N2])
-    assert not scoring.is_disagreement(None)
+    assert formulas.is_disagreement(ranked[A].need_spreads[N1])
+    assert not formulas.is_disagreement(ranked[B].need_spreads[N2])
+    assert not formulas.is_disagreement(None)
 
 
 def test_unscored_cells_are_counted_and_do_not_count_as_zero():
@@ -99,26 +99,26 @@ def test_unscored_cells_are_counted_and_do_not_count_as_zero():
 
 
 def test_reweighting_can_change_the_winner():
-    ranked = scoring.reweighted(results(), {N1: 4, N2: 1}, 50, [A, B])
+    ranked = formulas.reweighted(results(), {N1: 4, N2: 1}, 50, [A, B])
     assert [r.purpose for r in ranked] == [B, A]
     assert by_purpose(ranked)[B].overall == pytest.approx(66)
     assert by_purpose(ranked)[A].overall == pytest.approx(64)
 
 
 def test_stability_counts_single_weight_changes_that_keep_the_top():
-    stability = scoring.top_stability(results(), WEIGHTS, 50, [A, B])
+    stability = formulas.top_stability(results(), WEIGHTS, 50, [A, B])
     # N1 3→2 keeps A, N1 3→4 makes B first, N2 1→2 keeps A; N2 cannot go to 0.
-    assert stability == scoring.Stability(top=A, kept=2, total=3)
+    assert stability == formulas.Stability(top=A, kept=2, total=3)
     assert stability.share == pytest.approx(2 / 3)
 
 
 def test_stability_with_weights_at_the_edges():
-    stability = scoring.top_stability(results(), {N1: 5, N2: 5}, 50, [A, B])
+    stability = formulas.top_stability(results(), {N1: 5, N2: 5}, 50, [A, B])
     assert stability.total == 2  # each weight can only go down
 
 
 def test_incomplete_purposes_rank_last_and_ties_fall_back_to_order():
-    tied = scoring.round_results(
+    tied = formulas.round_results(
         purposes=["first", "second", "empty"],
         needs=[N1],
         weights={N1: 1},
@@ -128,16 +128,16 @@ def test_incomplete_purposes_rank_last_and_ties_fall_back_to_order():
     )
     assert [r.purpose for r in tied] == ["first", "second", "empty"]
     assert tied[-1].overall is None
-    assert scoring.top_stability(tied[-1:], {N1: 1}, 50, ["empty"]).total == 0
+    assert formulas.top_stability(tied[-1:], {N1: 1}, 50, ["empty"]).total == 0
 
 
 @pytest.mark.parametrize(
     ("value", "level"), [(None, None), (0, 0), (2.49, 2), (2.5, 3), (4.6, 5), (7, 5)]
 )
 def test_heat_level_rounds_half_up(value, level):
-    assert scoring.heat_level(value) == level
+    assert formulas.heat_level(value) == level
 
 
 def test_difference_between_rounds():
-    assert scoring.difference(60, 72.5) == pytest.approx(12.5)
-    assert scoring.difference(None, 72.5) is None
+    assert formulas.difference(60, 72.5) == pytest.approx(12.5)
+    assert formulas.difference(None, 72.5) is None

@@ -7,46 +7,11 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from organisations.permissions import Role
-from purposes.models import CharacteristicScore, NeedScore, RoundStatus
-from tests.purposes.test_scoring_tenancy import build_round
+from purposes.models import RoundStatus
+from tests.support.scoring import build_round, score_every_cell
 
 SMALL = {"purposes": 1, "needs": 2, "extra_scorers": 0}
 LARGE = {"purposes": 6, "needs": 12, "extra_scorers": 5}
-
-
-def _fill(scoring_round, seed: int = 0) -> None:
-    """Every scorer scores every cell."""
-    with scopes_disabled():
-        purposes = list(scoring_round.purposes.all())
-        needs = list(scoring_round.needs.all())
-        scorers = list(scoring_round.executives.all())
-        org = scoring_round.organisation
-        NeedScore.objects.bulk_create(
-            NeedScore(
-                organisation=org,
-                round=scoring_round,
-                purpose=p,
-                need=n,
-                scorer=u,
-                score=(seed + i + j + k) % 6,
-            )
-            for i, p in enumerate(purposes)
-            for j, n in enumerate(needs)
-            for k, u in enumerate(scorers)
-        )
-        CharacteristicScore.objects.bulk_create(
-            CharacteristicScore(
-                organisation=org,
-                round=scoring_round,
-                purpose=p,
-                characteristic=c,
-                scorer=u,
-                score=1 + (i + j + k) % 5,
-            )
-            for i, p in enumerate(purposes)
-            for j, c in enumerate(["magnetism", "draw", "org_value", "risk", "evolution"])
-            for k, u in enumerate(scorers)
-        )
 
 
 def _count(client, url, **headers) -> int:
@@ -77,7 +42,7 @@ def test_queries_do_not_grow_with_the_round(world, name, status, role, headers):
     counts = []
     for size in (SMALL, LARGE):
         scoring_round = build_round(world.ours, status=status, **size)
-        _fill(scoring_round)
+        score_every_cell(scoring_round)
         counts.append(_count(client, _url(name, scoring_round), **headers))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 16, counts
@@ -89,7 +54,7 @@ def test_what_if_queries_do_not_grow(world):
     counts = []
     for size in (SMALL, LARGE):
         scoring_round = build_round(world.ours, status=RoundStatus.REVEALED, **size)
-        _fill(scoring_round)
+        score_every_cell(scoring_round)
         with scopes_disabled():
             weights = "&".join(f"w{n.pk}=5" for n in scoring_round.needs.all())
         url = _url("results", scoring_round, f"?what_if=1&{weights}")
@@ -104,7 +69,7 @@ def test_round_list_queries_do_not_grow_with_the_rounds(world):
     counts = []
     for rounds in (1, 4):
         for _ in range(rounds):
-            _fill(build_round(world.ours, status=RoundStatus.REVEALED, **LARGE))
+            score_every_cell(build_round(world.ours, status=RoundStatus.REVEALED, **LARGE))
         counts.append(_count(client, url))
     assert counts[0] == counts[1], counts
 
@@ -117,7 +82,7 @@ def test_compare_queries_do_not_grow_with_the_rounds(world):
     for size in (SMALL, LARGE):
         first = build_round(world.ours, status=RoundStatus.REVEALED, **size)
         second = build_round(world.ours, status=RoundStatus.CLOSED, **size)
-        _fill(first)
-        _fill(second, seed=1)
+        score_every_cell(first)
+        score_every_cell(second, seed=1)
         counts.append(_count(client, f"{url}?first={first.pk}&second={second.pk}"))
     assert counts[0] == counts[1], counts

@@ -19,7 +19,12 @@ from purposes.models import (
     PurposeStatus,
     RoundStatus,
 )
-from tests.factories import CommunityFactory, NeedFactory, PurposeFactory, ScoringRoundFactory
+from tests.support.factories import (
+    CommunityFactory,
+    NeedFactory,
+    PurposeFactory,
+    ScoringRoundFactory,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

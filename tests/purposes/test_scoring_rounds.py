@@ -2,12 +2,19 @@
 
 import pytest
 from django.urls import reverse
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
+from organisations.models import Organisation
 from organisations.permissions import Role
 from purposes.models import CharacteristicLevel, PurposeStatus, RoundStatus, ScoringRound
-from tests.factories import CommunityFactory, NeedFactory, PurposeFactory
-from tests.purposes.test_scoring_tenancy import build_round
+from purposes.scoring.services import (
+    ScoringError,
+    round_close,
+    round_reveal,
+    round_set_fit_weight,
+)
+from tests.support.factories import CommunityFactory, NeedFactory, PurposeFactory
+from tests.support.scoring import build_round
 
 
 def _url(name, **kwargs):
@@ -211,3 +218,29 @@ def test_level_wording_too_long_is_a_form_error(world):
 def test_executive_cannot_change_level_wording(world):
     response = world.client(world.ours.user(Role.EXECUTIVE)).post(_url("levels"), {"risk_5": "x"})
     assert response.status_code == 403
+
+
+def test_reveal_close_and_fit_weight_move_the_organisation_data_version_on(world):
+    """Cached roadmap pages show the latest revealed round: these writes must outdate them."""
+    org = world.ours.org
+    scoring_round = build_round(world.ours)
+
+    def version() -> int:
+        return Organisation.objects.get(pk=org.pk).data_version
+
+    start = version()
+    with scope(organisation=org):
+        round_reveal(scoring_round=scoring_round)
+        assert version() == start + 1
+        round_set_fit_weight(scoring_round=scoring_round, fit_weight_percent=70)
+        assert version() == start + 2
+        round_set_fit_weight(scoring_round=scoring_round, fit_weight_percent=70)
+        assert version() == start + 2  # nothing changed
+        round_close(scoring_round=scoring_round)
+        assert version() == start + 3
+        # Refused writes change nothing.
+        with pytest.raises(ScoringError):
+            round_reveal(scoring_round=scoring_round)
+        with pytest.raises(ScoringError):
+            round_set_fit_weight(scoring_round=scoring_round, fit_weight_percent=20)
+    assert version() == start + 3

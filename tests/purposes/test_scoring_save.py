@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from organisations.permissions import Role
 from purposes.models import CharacteristicScore, NeedScore, RoundStatus
-from tests.purposes.test_scoring_tenancy import build_round
+from tests.support.scoring import build_round
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

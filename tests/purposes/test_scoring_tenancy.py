@@ -1,51 +1,12 @@
-"""Scoring URLs and another organisation's objects; helpers for tenancy_cases.py."""
+"""Scoring URLs refuse another organisation's purposes, needs and rounds."""
 
 import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from organisations.permissions import Perm, Role, role_has
-from purposes.models import NeedScore, RoundStatus, ScoringRound
-from tests.factories import (
-    CommunityFactory,
-    MembershipFactory,
-    NeedFactory,
-    PurposeFactory,
-    ScoringRoundFactory,
-)
-
-SCORERS = [role for role in Role.values if role_has(role, Perm.SCORE)]
-
-
-def round_for(tenant, status: str = RoundStatus.OPEN) -> ScoringRound:
-    """One round per tenant and status, scored by every member who may score."""
-    name = f"Tenancy round ({status})"
-    with scopes_disabled():
-        existing = ScoringRound.objects.filter(organisation=tenant.org, name=name).first()
-        if existing is not None:
-            return existing
-    org = tenant.org
-    # ScoringRoundFactory sets the M2M rows after _create, outside its own
-    # scopes_disabled(): give it one.
-    with scopes_disabled():
-        return ScoringRoundFactory(
-            organisation=org,
-            name=name,
-            status=status,
-            purposes=[PurposeFactory(organisation=org) for _ in range(2)],
-            needs=[NeedFactory(community__organisation=org) for _ in range(2)],
-            executives=[tenant.user(role) for role in SCORERS],
-        )
-
-
-def first_purpose(tenant, status: str = RoundStatus.OPEN):
-    with scopes_disabled():
-        return round_for(tenant, status).purposes.order_by("pk").first()
-
-
-def first_need(tenant, status: str = RoundStatus.OPEN):
-    with scopes_disabled():
-        return round_for(tenant, status).needs.order_by("pk").first()
+from organisations.permissions import Role
+from purposes.models import NeedScore, RoundStatus
+from tests.support.scoring import first_need, first_purpose, round_for
 
 
 def test_round_for_keeps_everything_in_one_organisation(world):
@@ -98,24 +59,3 @@ def test_purpose_of_another_round_cannot_change_status_here(world):
     with scopes_disabled():
         other.refresh_from_db()
     assert other.status == "draft"
-
-
-def build_round(tenant, *, purposes=2, needs=3, extra_scorers=0, status=RoundStatus.OPEN):
-    """A round of a given size in ``tenant``: its executive and facilitator score, plus extras."""
-    org = tenant.org
-    scorers = [tenant.user(Role.EXECUTIVE), tenant.user(Role.FACILITATOR)]
-    scorers += [
-        MembershipFactory(organisation=org, role=Role.EXECUTIVE).user for _ in range(extra_scorers)
-    ]
-    community = CommunityFactory(organisation=org)
-    with scopes_disabled():
-        return ScoringRoundFactory(
-            organisation=org,
-            status=status,
-            purposes=[PurposeFactory(organisation=org) for _ in range(purposes)],
-            needs=[
-                NeedFactory(community=community, organisation=org, weight=1 + i % 5)
-                for i in range(needs)
-            ],
-            executives=scorers,
-        )

@@ -1,9 +1,9 @@
-"""Tenancy cases for the briefs' URLs (see tests/tenancy.py)."""
+"""Tenancy cases for the briefs' URLs (see tests/support/tenancy.py)."""
 
 from organisations.permissions import Perm
-from tests.reports.factories import ReportFactory
-from tests.roadmap.factories import RoadmapFactory
-from tests.tenancy import OrgCase
+from tests.support.report_factories import ReportFactory
+from tests.support.roadmap_factories import RoadmapFactory
+from tests.support.tenancy import OrgCase
 
 
 def _roadmap(tenant) -> dict:

@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from roadmap.models import Milestone
-from tests.reports.builders import demo_roadmap
-from tests.test_browser_foundation import sign_in
-from tests.worker import celery_worker
+from tests.support.browser import sign_in
+from tests.support.report_builders import demo_roadmap
+from tests.support.worker import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

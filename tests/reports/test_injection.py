@@ -18,11 +18,11 @@ from pypdf import PdfReader
 from communities.models import Community, Need
 from organisations.permissions import Role
 from purposes.models import Purpose, ScoringRound
-from reports import document
+from reports import pdf_engine
 from reports.fetcher import BriefURLFetcher
 from reports.models import ReportStatus
 from roadmap.models import Milestone, Phase
-from tests.reports.conftest import build_roadmap, request_and_render
+from tests.support.report_builders import build_roadmap_for_brief, request_and_render
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def _inflated_streams(pdf: bytes) -> bytes:
 
 
 def test_payloads_in_every_field_fetch_nothing_and_leak_nothing(world, canary):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_brief(world.ours)
     title = _poison(roadmap, canary.port)
     facilitator = world.ours.user(Role.FACILITATOR)
     report = request_and_render(roadmap, facilitator)
@@ -190,7 +190,7 @@ def test_unescaped_markup_still_fetches_nothing(canary):
         ]
     )
     fetcher = BriefURLFetcher()
-    laid_out = document.layout_pdf(html, fetcher)
+    laid_out = pdf_engine.layout_pdf(html, fetcher)
     pdf = laid_out.write_pdf()
     assert canary.requests == []
     assert any("/etc/passwd" in url for url in fetcher.blocked)

@@ -1,14 +1,14 @@
-"""The render speed-ups in reports/document.py, each held to what it replaced.
+"""The speed-ups in reports/pdf_speedups.py, each held to what it replaced.
 
-docs/briefs.md ("Speed") explains the five measures. None may change the
-brief: the XML parse must build what the HTML parser builds (and refuse entity
+docs/briefs.md ("Speed") explains the measures. None may change the brief:
+the XML parse must build what the HTML parser builds (and refuse entity
 declarations), the lean user-agent stylesheet must still draw list markers,
-the paused collector must come back on, the streams compressed once must make
-a valid, deterministic PDF, and a chart label drawn as one run must land where
-WeasyPrint's letter-by-letter drawing puts it.
+the streams compressed once must make a valid, deterministic PDF, and a chart
+label drawn as one run must land where WeasyPrint's letter-by-letter drawing
+puts it. The engine's own measures and the fallback to WeasyPrint's public
+API are tested in test_pdf_engine.py.
 """
 
-import gc
 import io
 import logging
 import re
@@ -26,15 +26,21 @@ from weasyprint import HTML
 
 from communities.models import Need
 from purposes.models import Purpose
-from reports import document
+from reports import pdf_engine, pdf_speedups
+from reports.context import brief_context, brief_html
 from roadmap.models import Milestone, Phase
-from tests.reports.builders import demo_roadmap, snapshot_for
+from tests.support.report_builders import demo_roadmap, snapshot_for
 
 UNRULY = "Tom & Jerry’s <b>“best”</b> plan: 5 < 6 > 4, 'single' \"double\", café Zürich — naïve"
 UNRULY_LINES = f"{UNRULY}\r\nSecond line\n\nThird line after a blank one\rFourth"
 XMLNS = "{http://www.w3.org/2000/xmlns/}"
-SVG_RUNS = weasyprint.__version__ == document.SVG_TEXT_WEASYPRINT
-needs_svg_runs = pytest.mark.skipif(not SVG_RUNS, reason="the SVG text patch is for WeasyPrint 70")
+
+
+@pytest.fixture(autouse=True)
+def speedups_on(settings):
+    """Every test here draws with the speed-ups; on another version they are off, and fail."""
+    settings.BRIEF_PDF_SPEEDUPS = True
+    assert pdf_engine._speedups.active() is pdf_speedups, "see test_pdf_engine.py"
 
 
 @pytest.fixture
@@ -67,11 +73,11 @@ def snapshots(db) -> dict[str, dict]:
 
 
 def _html(snapshot: dict) -> str:
-    return document.brief_html(document.brief_context(snapshot))
+    return brief_html(brief_context(snapshot))
 
 
 def _pdf(html: str) -> bytes:
-    return document.layout_pdf(html).write_pdf()
+    return pdf_engine.layout_pdf(html).write_pdf()
 
 
 def _pages(pdf: bytes) -> list[str]:
@@ -89,7 +95,7 @@ def _words(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
 
 def _text_and_fallback(html: str, caplog) -> tuple[str, bool]:
     """The PDF's text, and whether a warning said the markup was parsed as HTML."""
-    with caplog.at_level(logging.WARNING, logger="reports.document"):
+    with caplog.at_level(logging.WARNING, logger="reports.pdf_speedups"):
         text = " ".join(_pages(_pdf(html)))
     return text, "parsed as HTML" in caplog.text
 
@@ -119,7 +125,7 @@ def test_the_briefs_are_well_formed_xml_parsed_to_the_html_parsers_tree(snapshot
     assert not fallback  # a template that stops writing well-formed XHTML fails here
     assert "Tom & Jerry’s <b>“best”</b> plan: 5 < 6 > 4" in text and "café Zürich" in text
     as_html = tinyhtml5.parse(html, namespace_html_elements=False)
-    assert _shape(document._parse_xhtml(html)) == _shape(as_html)
+    assert _shape(pdf_speedups._parse_xhtml(html)) == _shape(as_html)
 
 
 def test_the_xml_path_and_the_html_fallback_draw_the_same_pages(snapshots, monkeypatch, caplog):
@@ -129,8 +135,8 @@ def test_the_xml_path_and_the_html_fallback_draw_the_same_pages(snapshots, monke
     def not_xml(markup):
         raise ElementTree.ParseError("forced")
 
-    monkeypatch.setattr(document, "_parse_xhtml", not_xml)
-    with caplog.at_level(logging.WARNING, logger="reports.document"):
+    monkeypatch.setattr(pdf_speedups, "_parse_xhtml", not_xml)
+    with caplog.at_level(logging.WARNING, logger="reports.pdf_speedups"):
         as_html = _pages(_pdf(html))
     assert "parsed as HTML" in caplog.text
     assert len(as_xml) == len(as_html) > 5
@@ -140,7 +146,7 @@ def test_the_xml_path_and_the_html_fallback_draw_the_same_pages(snapshots, monke
 def test_markup_that_is_not_xml_is_parsed_as_html_and_still_drawn(caplog):
     html = "<!DOCTYPE html><html><body><p>Unclosed <b>bold &amp; brave<br><p>Second&nbsp;one"
     with pytest.raises(ElementTree.ParseError):
-        document._parse_xhtml(html)
+        pdf_speedups._parse_xhtml(html)
     text, fallback = _text_and_fallback(html, caplog)
     assert fallback
     assert "Unclosed bold & brave" in text and "Second one" in text
@@ -171,7 +177,7 @@ def test_entity_declarations_are_refused_and_never_expanded(prologue, caplog):
     # Python's XML parser alone would expand the entity: the check in front of it must refuse.
     assert SECRET in ElementTree.tostring(ElementTree.fromstring(html), encoding="unicode")
     with pytest.raises(ValueError, match="markup declarations"):
-        document._parse_xhtml(html)
+        pdf_speedups._parse_xhtml(html)
     text, fallback = _text_and_fallback(html, caplog)
     assert fallback
     assert "before" in text and SECRET not in text
@@ -180,15 +186,17 @@ def test_entity_declarations_are_refused_and_never_expanded(prologue, caplog):
 def test_only_the_doctype_and_comments_pass_as_markup_declarations():
     for markup in ['<p><!ENTITY x "y"></p>', "<p><![CDATA[x]]></p>", "<!DOCTYPE svg><svg/>"]:
         with pytest.raises(ValueError):
-            document._parse_xhtml(markup)
-    assert document._parse_xhtml("<!DOCTYPE html><!-- note --><html><body/></html>").tag == "html"
+            pdf_speedups._parse_xhtml(markup)
+    assert (
+        pdf_speedups._parse_xhtml("<!DOCTYPE html><!-- note --><html><body/></html>").tag == "html"
+    )
 
 
 # ---------------------------------------------------------------- lean user-agent stylesheet
 
 
 def test_the_lean_stylesheet_keeps_li_marker_and_no_universal_pseudo_element_rule():
-    css = document.lean_user_agent_css()
+    css = pdf_speedups.lean_user_agent_css()
     assert not re.search(r"(^|[\s,}])::", css), "a universal ::pseudo-element rule is left"
     assert "footnote-" not in css and "::note" not in css and "@counter-style" not in css
     assert re.search(r"^li::marker \{[^}]*white-space: pre", css, re.MULTILINE)
@@ -207,35 +215,16 @@ def test_lists_are_drawn_as_with_weasyprints_own_stylesheet(monkeypatch):
     texts = [word[0] for word in lean]
     for marker, item in [("1.", "Alpha"), ("2.", "Beta"), ("•", "Gamma"), ("ii.", "EPSILON")]:
         assert texts[texts.index(item) - 1] == marker
-    monkeypatch.setattr(document.BriefHTML, "_ua_stylesheets", HTML._ua_stylesheets)
+    monkeypatch.setattr(pdf_speedups.BriefHTML, "_ua_stylesheets", HTML._ua_stylesheets)
     assert lean == _words(_pdf(LISTS))  # markers and items in the very same places
-
-
-# ---------------------------------------------------------------- the paused collector
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_the_collector_comes_back_as_it_was_even_after_an_error(enabled):
-    was = gc.isenabled()
-    (gc.enable if enabled else gc.disable)()
-    try:
-        with document.collector_paused():
-            assert not gc.isenabled()
-        assert gc.isenabled() == enabled
-        with pytest.raises(RuntimeError), document.collector_paused():
-            assert not gc.isenabled()
-            raise RuntimeError("layout failed")
-        assert gc.isenabled() == enabled
-    finally:
-        (gc.enable if was else gc.disable)()
 
 
 # ---------------------------------------------------------------- streams compressed once
 
 
 def test_streams_are_compressed_once_in_a_valid_deterministic_pdf(snapshots):
-    pdf = document.render_brief(snapshots["board"]).pdf
-    assert pdf == document.render_brief(snapshots["board"]).pdf
+    pdf = pdf_engine.render_brief(snapshots["board"]).pdf
+    assert pdf == pdf_engine.render_brief(snapshots["board"]).pdf
     reader = PdfReader(io.BytesIO(pdf), strict=True)
     assert "Tom & Jerry’s" in reader.pages[0].extract_text()
     checked = 0
@@ -244,7 +233,7 @@ def test_streams_are_compressed_once_in_a_valid_deterministic_pdf(snapshots):
         if not hasattr(stream, "get_data") or stream.get("/Type") in ("/ObjStm", "/XRef"):
             continue  # pydyf makes these two itself, after the finisher
         assert stream["/Filter"] == "/FlateDecode", number
-        assert stream._data == zlib.compress(stream.get_data(), document.STREAM_COMPRESSION)
+        assert stream._data == zlib.compress(stream.get_data(), pdf_speedups.STREAM_COMPRESSION)
         checked += 1
     assert checked > 20
 
@@ -254,15 +243,15 @@ def test_streams_are_compressed_once_in_a_valid_deterministic_pdf(snapshots):
 
 @pytest.fixture
 def svg_text():
-    """``use_svg_text_runs``, with the default put back afterwards."""
-    yield document.use_svg_text_runs
-    document.use_svg_text_runs(SVG_RUNS)
+    """``use_svg_text_runs``, with the speed-ups' own put back afterwards."""
+    yield pdf_speedups.use_svg_text_runs
+    pdf_speedups.use_svg_text_runs(True)
 
 
 def _unkerned(monkeypatch) -> None:
     """Runs without kerning or ligatures (letters have neither): only placement can differ."""
     plain = {"font_kerning": "none", "font_variant_ligatures": "none"}
-    monkeypatch.setattr(document, "INITIAL_VALUES", {**document.INITIAL_VALUES, **plain})
+    monkeypatch.setattr(pdf_speedups, "INITIAL_VALUES", {**pdf_speedups.INITIAL_VALUES, **plain})
 
 
 def _both_ways(html: str, svg_text) -> tuple[list, list]:
@@ -297,10 +286,9 @@ LABELS = """
 """
 
 
-@needs_svg_runs
 def test_labels_drawn_as_runs_land_where_letters_land(snapshots, svg_text, monkeypatch):
     """The brief's three charts, then labels with what the charts may one day use."""
-    context = document.brief_context(snapshots["board"])
+    context = brief_context(snapshots["board"])
     charts = "".join(context[name] for name in ("timeline_svg", "matrix_svg", "money_svg"))
     html = _page(LABELS).replace("<body>", f"<body>{charts}")
     # As drawn, a run is kerned: a word moves by a fraction of a point, never more.
@@ -323,17 +311,16 @@ LETTER_BY_LETTER = _page("""
 """)
 
 
-@needs_svg_runs
 def test_what_a_run_cannot_do_is_left_to_weasyprints_letters(svg_text, monkeypatch):
     svg_text(True)
     per_letter = []
-    original = document.svg_text_per_letter
+    original = pdf_speedups.svg_text_per_letter
 
     def spy(svg, node, font_size):
         per_letter.append(node.text)
         return original(svg, node, font_size)
 
-    monkeypatch.setattr(document, "svg_text_per_letter", spy)
+    monkeypatch.setattr(pdf_speedups, "svg_text_per_letter", spy)
     text = " ".join(_pages(_pdf(LETTER_BY_LETTER)))
     expected = ["Rotated", "Stretched", "Spaced", "Styled", "Inherited", "Placed", "Middle"]
     assert per_letter == expected  # "Plain run" was drawn as a run
@@ -341,24 +328,6 @@ def test_what_a_run_cannot_do_is_left_to_weasyprints_letters(svg_text, monkeypat
 
 
 def test_the_svg_text_patch_is_installed_only_on_the_weasyprint_it_was_written_for():
-    installed = weasyprint_svg.TAGS["text"] is document.svg_text_as_run
+    installed = weasyprint_svg.TAGS["text"] is pdf_speedups.svg_text_as_run
     assert installed == (weasyprint.__version__ == "70.0")
     assert weasyprint_svg.text is weasyprint_svg.TAGS["tspan"] is weasyprint_svg.TAGS["text"]
-
-
-def test_the_worker_collects_a_renders_garbage_after_each_brief_even_a_failed_one(monkeypatch):
-    from reports import tasks
-
-    calls = []
-    monkeypatch.setattr(document, "release_memory", lambda: calls.append("released"))
-    monkeypatch.setattr(tasks.services, "report_render", lambda report_id: calls.append("drawn"))
-    tasks.render_report.run(1)
-    assert calls == ["drawn", "released"]
-
-    def fail(report_id):
-        raise RuntimeError("template error")
-
-    monkeypatch.setattr(tasks.services, "report_render", fail)
-    with pytest.raises(RuntimeError):
-        tasks.render_report.run(2)
-    assert calls[-1] == "released"

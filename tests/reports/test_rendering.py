@@ -1,6 +1,5 @@
 """The PDF itself, opened with pypdf: sections, contents, outline, footers, metadata, tags."""
 
-import io
 import re
 from datetime import timedelta
 
@@ -9,21 +8,20 @@ from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
 from organisations.models import PaperSize
-from reports import document
-from reports.document import contrast, palette, render_brief
-from tests.reports.builders import big_roadmap, demo_roadmap, snapshot_for
-from tests.reports.conftest import request_and_render
+from reports import context
+from reports.palette import DEFAULT_BRAND, contrast, palette
+from reports.pdf_engine import render_brief
+from tests.support.briefs import BOARD_SECTIONS
+from tests.support.pdf_reading import outline_titles, page_texts, pdf_reader
+from tests.support.report_builders import (
+    big_roadmap,
+    demo_roadmap,
+    request_and_render,
+    snapshot_for,
+)
 
 pytestmark = pytest.mark.django_db
 
-BOARD_SECTIONS = [
-    "Executive summary",
-    "Purpose ranking and scores",
-    "Timeline",
-    "Community, risk, investment and decisions",
-    "What changed since the previous brief",
-    "Appendix: every purpose",
-]
 BOARD_SUBSECTIONS = {
     "Purpose ranking and scores": [
         "Heatmap: how well each purpose meets each need",
@@ -40,24 +38,7 @@ BOARD_SUBSECTIONS = {
 
 
 def _reader(report) -> PdfReader:
-    return PdfReader(io.BytesIO(report.file.read()))
-
-
-def _pages(reader) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
-
-
-def _outline(reader) -> list:
-    def walk(items):
-        out = []
-        for item in items:
-            if isinstance(item, list):
-                out.append(walk(item))
-            else:
-                out.append(item.title)
-        return out
-
-    return walk(reader.outline)
+    return pdf_reader(report.file.read())
 
 
 @pytest.fixture
@@ -74,7 +55,7 @@ def demo_brief(demo):
 
 def test_the_demo_brief_has_every_section_the_title_and_the_purposes_words(demo_brief):
     reader = _reader(demo_brief)
-    pages = _pages(reader)
+    pages = page_texts(reader)
     text = " ".join(pages)
     assert len(reader.pages) == demo_brief.page_count
     subsections = [title for titles in BOARD_SUBSECTIONS.values() for title in titles]
@@ -92,7 +73,7 @@ def test_the_demo_brief_has_every_section_the_title_and_the_purposes_words(demo_
 
 def test_the_outline_mirrors_the_contents(demo_brief):
     reader = _reader(demo_brief)
-    outline = _outline(reader)
+    outline = outline_titles(reader)
     # pypdf lists an entry's children as a list right after it.
     expected = []
     for title in BOARD_SECTIONS:
@@ -102,7 +83,7 @@ def test_the_outline_mirrors_the_contents(demo_brief):
     assert [
         item if isinstance(item, list) else re.sub(r"^\d+\s+", "", item) for item in outline
     ] == (expected)
-    contents = _pages(reader)[1]
+    contents = page_texts(reader)[1]
     for index, title in enumerate(BOARD_SECTIONS, start=1):
         # "3 Timeline ..... 7": the page number the outline entry points at.
         destination = reader.get_destination_page_number(
@@ -112,7 +93,7 @@ def test_the_outline_mirrors_the_contents(demo_brief):
 
 
 def test_every_page_after_the_cover_says_page_x_of_y(demo_brief):
-    pages = _pages(_reader(demo_brief))
+    pages = page_texts(_reader(demo_brief))
     total = len(pages)
     for number, text in enumerate(pages[1:], start=2):
         assert f"Page {number} of {total}" in text
@@ -120,7 +101,7 @@ def test_every_page_after_the_cover_says_page_x_of_y(demo_brief):
 
 
 def test_the_executive_summary_is_one_page(demo_brief):
-    pages = _pages(_reader(demo_brief))
+    pages = page_texts(_reader(demo_brief))
     summary = next(i for i, text in enumerate(pages) if "Overall readiness" in text)
     assert "1 Executive summary" in pages[summary]
     assert "decisions asked of the board" in pages[summary].lower()
@@ -198,7 +179,7 @@ def test_the_same_snapshot_gives_the_same_bytes(demo):
 def test_pages_are_landscape_on_the_organisations_paper(demo, paper, size):
     snapshot = snapshot_for(demo)
     snapshot["organisation"]["paper_size"] = paper
-    reader = PdfReader(io.BytesIO(render_brief(snapshot).pdf))
+    reader = pdf_reader(render_brief(snapshot).pdf)
     for page in reader.pages:
         assert (round(page.mediabox.width), round(page.mediabox.height)) == size
 
@@ -208,10 +189,10 @@ def test_the_workshop_brief_is_the_shortlist_results_and_disagreements(demo):
         facilitator = demo.owner
     report = request_and_render(demo, facilitator, kind="workshop")
     reader = _reader(report)
-    text = " ".join(_pages(reader))
-    outline = [re.sub(r"^\d+\s+", "", t) for t in _outline(reader) if isinstance(t, str)]
+    text = " ".join(page_texts(reader))
+    outline = [re.sub(r"^\d+\s+", "", t) for t in outline_titles(reader) if isinstance(t, str)]
     assert outline == ["Shortlist", "Current results", "Open disagreements"]
-    assert ["Heatmap: how well each purpose meets each need"] in _outline(reader)
+    assert ["Heatmap: how well each purpose meets each need"] in outline_titles(reader)
     assert "Workshop brief" in text and "For the workshop team" in text
     assert "Executive summary" not in text
     assert "Where the executives disagree" not in text
@@ -228,7 +209,7 @@ def test_the_next_brief_lists_a_moved_milestone_and_a_new_one(demo):
         milestone.save()
     second = request_and_render(demo, facilitator)
     assert first.version == 1 and second.version == 2
-    text = " ".join(_pages(_reader(second)))
+    text = " ".join(page_texts(_reader(second)))
     assert "since version 1" in text
     assert f"{milestone.title} moved from" in text
     assert "30 days later" in text
@@ -239,7 +220,7 @@ def test_a_pale_brand_colour_still_gives_readable_headings():
     assert contrast(colours.text, "#ffffff") >= 4.5
     assert colours.on_brand == "#1b2733"
     assert palette("#1f4e79").text == "#1f4e79"
-    assert palette("not a colour").brand == document.DEFAULT_BRAND
+    assert palette("not a colour").brand == DEFAULT_BRAND
 
 
 def test_a_500_milestone_50_purpose_roadmap_renders_within_the_time_limit(world, facilitator):
@@ -248,14 +229,14 @@ def test_a_500_milestone_50_purpose_roadmap_renders_within_the_time_limit(world,
     # The render fails itself past the soft limit, so "done" is the proof.
     assert report.status == "done", report.error
     reader = _reader(report)
-    text = " ".join(_pages(reader))
+    text = " ".join(page_texts(reader))
     assert "Milestone 499" in text
     assert "Purpose number 49 with a long descriptive title" in text
     print(f"500 milestones / 50 purposes: {report.page_count} pages, {report.stage_seconds}")
 
 
 def test_css_strings_escape_everything_but_letters_digits_and_spaces():
-    assert document.css_string("Page 3") == '"Page 3"'
-    escaped = document.css_string('x"; } @import url(http://evil/); a { b: "')
+    assert context.css_string("Page 3") == '"Page 3"'
+    escaped = context.css_string('x"; } @import url(http://evil/); a { b: "')
     assert '"' not in escaped[1:-1] and ";" not in escaped and "(" not in escaped
-    assert document.page_of_css() == '"Page " counter(page) " of " counter(pages)'
+    assert context.page_of_css() == '"Page " counter(page) " of " counter(pages)'

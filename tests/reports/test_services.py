@@ -12,10 +12,10 @@ from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from reports import document, services
+from reports import context, pdf_engine, services
 from reports.models import Report, ReportStage, ReportStatus
-from tests.reports.conftest import request_and_render
-from tests.reports.factories import ReportFactory
+from tests.support.report_builders import request_and_render
+from tests.support.report_factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_a_deleted_brief_is_skipped(roadmap, facilitator, no_enqueue):
 
 def test_a_stale_attempt_cannot_overwrite_a_newer_one(roadmap, facilitator, no_enqueue, settings):
     report = services.report_request(roadmap=roadmap, kind="board", actor=facilitator)
-    real_layout = document.layout_pdf
+    real_layout = pdf_engine.layout_pdf
 
     def reaper_and_new_worker_step_in(*args, **kwargs):
         # While this (first) attempt lays out pages, the reaper gives the row
@@ -133,7 +133,7 @@ def test_a_stale_attempt_cannot_overwrite_a_newer_one(roadmap, facilitator, no_e
             Report.objects.filter(pk=report.pk).update(attempts=2, stage=ReportStage.TIMELINE)
         return real_layout(*args, **kwargs)
 
-    with mock.patch.object(document, "layout_pdf", reaper_and_new_worker_step_in):
+    with mock.patch.object(pdf_engine, "layout_pdf", reaper_and_new_worker_step_in):
         assert services.report_render(report_id=report.pk) == "superseded"
     row = _row(report)
     assert (row.status, row.attempts, row.stage, row.file.name) == (
@@ -144,7 +144,7 @@ def test_a_stale_attempt_cannot_overwrite_a_newer_one(roadmap, facilitator, no_e
 
 def test_a_stale_attempt_deletes_the_file_it_saved(roadmap, facilitator, no_enqueue, settings):
     report = services.report_request(roadmap=roadmap, kind="board", actor=facilitator)
-    real_write = document.write_pdf
+    real_write = pdf_engine.write_pdf
 
     def superseded_while_saving(*args, **kwargs):
         pdf = real_write(*args, **kwargs)
@@ -152,7 +152,7 @@ def test_a_stale_attempt_deletes_the_file_it_saved(roadmap, facilitator, no_enqu
             Report.objects.filter(pk=report.pk).update(attempts=5)
         return pdf
 
-    with mock.patch.object(document, "write_pdf", superseded_while_saving):
+    with mock.patch.object(pdf_engine, "write_pdf", superseded_while_saving):
         assert services.report_render(report_id=report.pk) == "superseded"
     assert _row(report).status == ReportStatus.RENDERING
     assert _brief_files(settings) == []
@@ -163,7 +163,7 @@ def test_a_stale_attempt_deletes_the_file_it_saved(roadmap, facilitator, no_enqu
 
 def test_a_template_error_fails_at_once_with_a_readable_reason(roadmap, facilitator, no_enqueue):
     report = services.report_request(roadmap=roadmap, kind="board", actor=facilitator)
-    with mock.patch.object(document, "brief_html", side_effect=TemplateSyntaxError("bad tag")):
+    with mock.patch.object(context, "brief_html", side_effect=TemplateSyntaxError("bad tag")):
         assert services.report_render(report_id=report.pk) == "failed"
     row = _row(report)
     assert row.status == ReportStatus.FAILED
@@ -204,7 +204,7 @@ def test_transient_errors_fail_the_brief_at_the_attempt_limit(
 
 def test_the_soft_time_limit_fails_the_brief_with_a_reason(roadmap, facilitator, no_enqueue):
     report = services.report_request(roadmap=roadmap, kind="board", actor=facilitator)
-    with mock.patch.object(document, "layout_pdf", side_effect=SoftTimeLimitExceeded()):
+    with mock.patch.object(pdf_engine, "layout_pdf", side_effect=SoftTimeLimitExceeded()):
         assert services.report_render(report_id=report.pk) == "failed"
     assert "took longer than" in _row(report).error
 

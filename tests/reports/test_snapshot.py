@@ -12,9 +12,9 @@ from PIL import Image
 
 from purposes.models import Purpose, RoundStatus
 from reports.snapshot import FORMAT, snapshot_build
-from tests.factories import png_file
-from tests.purposes.test_scoring_tenancy import build_round
-from tests.reports.conftest import build_roadmap
+from tests.support.factories import png_file
+from tests.support.report_builders import build_roadmap_for_brief
+from tests.support.scoring import build_round
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,8 @@ def test_it_holds_the_roadmap_purposes_scores_and_branding(roadmap):
 
 
 def test_query_count_does_not_grow_with_the_roadmap(world):
-    small = build_roadmap(world.ours, purposes=2, milestones=5)
-    large = build_roadmap(world.foreign, purposes=8, milestones=60)
+    small = build_roadmap_for_brief(world.ours, purposes=2, milestones=5)
+    large = build_roadmap_for_brief(world.foreign, purposes=8, milestones=60)
 
     def queries(roadmap):
         with CaptureQueriesContext(connection) as captured:
@@ -105,7 +105,7 @@ def test_a_previous_snapshot_of_another_format_is_not_compared(roadmap):
 
 def test_it_never_reads_another_organisations_rows(world):
     foreign_round = build_round(world.foreign, status=RoundStatus.REVEALED)
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_brief(world.ours)
     snapshot = _snapshot(roadmap)
     with scopes_disabled():
         foreign = set(

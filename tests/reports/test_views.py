@@ -8,8 +8,8 @@ from django_scopes import scopes_disabled
 
 from organisations.permissions import Role
 from reports.models import Report, ReportStage, ReportStatus
-from tests.reports.factories import FAKE_PDF, ReportFactory
-from tests.roadmap.factories import RoadmapFactory
+from tests.support.report_factories import FAKE_PDF, ReportFactory
+from tests.support.roadmap_factories import RoadmapFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -26,9 +26,9 @@ from organisations.permissions import Role
 from reports import services
 from reports.models import Report, ReportStatus
 from reports.tasks import render_report
-from tests.conftest import REQUIRE_SERVICES
-from tests.reports.conftest import build_roadmap
-from tests.worker import celery_worker, wait_for
+from tests.support.report_builders import build_roadmap_for_brief
+from tests.support.services import REQUIRE_SERVICES
+from tests.support.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -80,7 +80,7 @@ def _log(path: Path) -> str:
 def test_a_requested_brief_is_drawn_by_a_worker_and_downloadable(
     world, broker, worker_env, tmp_path
 ):
-    roadmap = build_roadmap(world.ours, title="Worker roadmap")
+    roadmap = build_roadmap_for_brief(world.ours, title="Worker roadmap")
     client = world.client(world.ours.user(Role.FACILITATOR))
     log = tmp_path / "worker.log"
     with celery_worker("--concurrency=1", log_path=log, **worker_env):
@@ -108,7 +108,7 @@ def test_a_requested_brief_is_drawn_by_a_worker_and_downloadable(
 def test_a_worker_killed_mid_render_leaves_nothing_stuck(
     world, broker, worker_env, media_root, tmp_path
 ):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_brief(world.ours)
     report = services.report_request(
         roadmap=roadmap, kind="board", actor=world.ours.user(Role.FACILITATOR)
     )  # committed at once (no transaction around it): the task is sent
@@ -149,7 +149,7 @@ def test_a_worker_killed_mid_render_leaves_nothing_stuck(
 def test_two_workers_and_a_duplicate_message_make_one_pdf(
     world, broker, worker_env, media_root, tmp_path
 ):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_brief(world.ours)
     slow = {**worker_env, "REPORTS_STAGE_DELAY": "0.5"}
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     with (
@@ -180,7 +180,7 @@ def test_two_workers_and_a_duplicate_message_make_one_pdf(
 
 
 def test_a_request_in_a_rolled_back_transaction_runs_no_task(world, broker, worker_env, tmp_path):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_brief(world.ours)
     facilitator = world.ours.user(Role.FACILITATOR)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.report_request(roadmap=roadmap, kind="board", actor=facilitator)
@@ -199,7 +199,7 @@ def test_a_request_in_a_rolled_back_transaction_runs_no_task(world, broker, work
 def test_a_render_past_the_soft_limit_fails_with_a_reason_before_the_hard_limit(
     world, broker, worker_env, tmp_path
 ):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_brief(world.ours)
     log = tmp_path / "worker.log"
     limits = {
         **worker_env,

@@ -1,8 +1,8 @@
-"""Tenancy cases for the roadmap exchange URLs (see tests/tenancy.py)."""
+"""Tenancy cases for the roadmap exchange URLs (see tests/support/tenancy.py)."""
 
 from organisations.permissions import Perm
-from tests.roadmap.factories import RoadmapFactory
-from tests.tenancy import OrgCase, PublicCase
+from tests.support.roadmap_factories import RoadmapFactory
+from tests.support.tenancy import OrgCase, PublicCase
 
 
 def _roadmap(tenant) -> dict:

@@ -1,4 +1,4 @@
-"""Tenancy cases for the roadmap page and its editors (see tests/tenancy.py).
+"""Tenancy cases for the roadmap page and its editors (see tests/support/tenancy.py).
 
 Each tenant gets one roadmap (made once, then found again) with a phase, a
 placed purpose and three milestones, so that the kwargs and the data of a case
@@ -14,15 +14,15 @@ from django_scopes import scopes_disabled
 from organisations.permissions import Perm
 from purposes.models import PurposeStatus
 from roadmap.models import Milestone, MilestoneDependency, PhasePurpose, Roadmap
-from tests.factories import PurposeFactory
-from tests.roadmap.factories import (
+from tests.support.factories import PurposeFactory
+from tests.support.roadmap_factories import (
     MilestoneDependencyFactory,
     MilestoneFactory,
     PhaseFactory,
     PhasePurposeFactory,
     RoadmapFactory,
 )
-from tests.tenancy import OrgCase
+from tests.support.tenancy import OrgCase
 
 TITLE = "Tenancy roadmap"
 

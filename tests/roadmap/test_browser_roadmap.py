@@ -16,9 +16,10 @@ from playwright.sync_api import expect
 from communities import demo as communities_demo
 from organisations import demo as organisations_demo
 from purposes import demo as purposes_demo
-from purposes import scoring_demo
-from tests.roadmap.factories import sample_roadmap
-from tests.test_browser_foundation import sign_in
+from purposes.scoring import demo as scoring_demo
+from tests.support.browser import sign_in
+from tests.support.roadmap_factories import sample_roadmap
+from tests.support.roadmap_page import add_dependency, add_milestone, add_phase, warning
 
 pytestmark = pytest.mark.browser
 
@@ -45,61 +46,12 @@ def _index(page, key):
     return page.locator(f"#index-{key} .index-value")
 
 
-def _warning(page, code):
-    return page.locator(f'#check .warning[data-code="{code}"]')
-
-
 def _wait_for_focus(page, element_id):
     # document.activeElement, not :focus: a headless page may not hold the
     # system focus, and what matters is where the next key goes.
     page.wait_for_function(
         "id => document.activeElement && document.activeElement.id === id", arg=element_id
     )
-
-
-def _add_milestone(page, kind, title, start, fields, *, selects=None):
-    """Open the editor from the timeline, pick the kind, fill its fields, save."""
-    page.locator("#timeline-add-milestone").click()
-    dialog = page.locator("#roadmap-dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_label("Kind").select_option(kind)
-    # Only the chosen kind's details are shown.
-    fieldset = dialog.locator(f'fieldset[data-kind="{kind}"]')
-    expect(fieldset).to_be_visible()
-    expect(dialog.locator("fieldset.kind-fields:visible")).to_have_count(1)
-    dialog.get_by_label("Title").fill(title)
-    dialog.get_by_label("Date (or start)").fill(start)
-    for label, value in (selects or {}).items():
-        fieldset.get_by_label(label, exact=True).select_option(value)
-    for label, value in fields.items():
-        fieldset.get_by_label(label, exact=True).fill(value)
-    dialog.get_by_role("button", name="Add milestone").click()
-    expect(dialog).to_be_hidden()
-    expect(page.locator("#messages")).to_contain_text(f"Added the milestone “{title}”")
-
-
-def _add_phase(page, name: str, start: str, end: str) -> None:
-    """Add a phase through the dialog and see its heading on the page."""
-    page.locator("#add-phase").click()
-    dialog = page.locator("#roadmap-dialog")
-    expect(dialog.get_by_role("heading", name="Add a phase")).to_be_visible()
-    dialog.get_by_label("Name").fill(name)
-    dialog.get_by_label("Start").fill(start)
-    dialog.get_by_label("End").fill(end)
-    dialog.get_by_role("button", name="Add phase").click()
-    expect(dialog).to_be_hidden()
-    expect(page.get_by_role("heading", name=name, level=3)).to_be_visible()
-
-
-def _add_dependency(page, first: str, then: str) -> None:
-    """Say in the dependency dialog that ``first`` must finish before ``then`` (option labels)."""
-    page.locator("#add-dependency").click()
-    dialog = page.locator("#roadmap-dialog")
-    dialog.get_by_label("This milestone must finish first").select_option(label=first)
-    dialog.get_by_label("before this one can happen").select_option(label=then)
-    dialog.get_by_role("button", name="Add dependency").click()
-    expect(dialog).to_be_hidden()
-    expect(page.locator("#dependencies .dependency")).to_have_count(1)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -135,7 +87,7 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
         ("Pilot", "2026-01-01", "2026-12-31"),
         ("Launch", "2027-01-01", "2028-12-31"),
     ):
-        _add_phase(page, name, start, end)
+        add_phase(page, name, start, end)
 
     # An overlapping phase is refused inside the dialog, with the reason.
     page.locator("#add-phase").click()
@@ -160,7 +112,7 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     expect(page.locator("#timeline svg")).to_contain_text("Right first time")
 
     # Investment alone: two warnings appear.
-    _add_milestone(
+    add_milestone(
         page,
         "investment",
         "Forum platform",
@@ -168,10 +120,10 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
         {"Amount": "40000"},
         selects={"Spent on": "platform"},
     )
-    expect(_warning(page, "investment_without_value")).to_be_visible()
-    expect(_warning(page, "investment_without_community")).to_contain_text("“Pilot” invests")
+    expect(warning(page, "investment_without_value")).to_be_visible()
+    expect(warning(page, "investment_without_community")).to_contain_text("“Pilot” invests")
 
-    _add_milestone(
+    add_milestone(
         page,
         "community",
         "500 engineers",
@@ -179,10 +131,10 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
         {"Target": "500"},
         selects={"Measure": "members"},
     )
-    expect(_warning(page, "investment_without_community")).to_have_count(0)
+    expect(warning(page, "investment_without_community")).to_have_count(0)
 
     # A severe risk without a mitigation: a warning, and risk coverage 0.
-    _add_milestone(
+    add_milestone(
         page,
         "risk",
         "Spam wave",
@@ -190,20 +142,20 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
         {},
         selects={"Category": "reputation", "Likelihood": "3", "Impact": "5"},
     )
-    expect(_warning(page, "risk_unmitigated")).to_be_visible()
+    expect(warning(page, "risk_unmitigated")).to_be_visible()
     expect(_index(page, "risk_coverage")).to_contain_text("0 / 100")
 
-    _add_milestone(
+    add_milestone(
         page,
         "value",
         "Support cost saved",
         "2026-11-01",
         {"Business value": "Support tickets answered by members", "Expected amount": "60000"},
     )
-    expect(_warning(page, "investment_without_value")).to_have_count(0)
+    expect(warning(page, "investment_without_value")).to_have_count(0)
     expect(_index(page, "investment_balance")).to_contain_text("100 / 100")
 
-    _add_milestone(
+    add_milestone(
         page,
         "decision",
         "Choose the forum software",
@@ -218,17 +170,17 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     screenshot(page, "warnings")
 
     # Fix the risk from its warning: the warning goes, the index moves.
-    _warning(page, "risk_unmitigated").get_by_role("link", name="Add a mitigation").click()
+    warning(page, "risk_unmitigated").get_by_role("link", name="Add a mitigation").click()
     dialog = page.locator("#roadmap-dialog")
     expect(dialog.get_by_role("heading", name="Edit “Spam wave”")).to_be_visible()
     dialog.get_by_label("Mitigation").fill("Moderators on call during launch weeks")
     dialog.get_by_role("button", name="Save milestone").click()
     expect(dialog).to_be_hidden()
-    expect(_warning(page, "risk_unmitigated")).to_have_count(0)
+    expect(warning(page, "risk_unmitigated")).to_have_count(0)
     expect(_index(page, "risk_coverage")).to_contain_text("100 / 100")
 
     # A dependency: the community target waits for the platform.
-    _add_dependency(page, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
+    add_dependency(page, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
     expect(page.locator("#dependencies")).to_contain_text("Forum platform")
 
     # A loop is refused with its name.

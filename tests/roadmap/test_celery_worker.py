@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 
 from organisations.models import Invitation
 from organisations.permissions import Role
-from tests.worker import celery_worker, wait_for
+from tests.support.worker import celery_worker, wait_for
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organisations.permissions import Role
-from tests.factories import CommunityFactory, PurposeFactory
-from tests.roadmap.factories import (
+from tests.support.factories import CommunityFactory, PurposeFactory
+from tests.support.roadmap_builders import build_roadmap_for_export
+from tests.support.roadmap_factories import (
     MilestoneDependencyFactory,
     MilestoneFactory,
     PhaseFactory,
     RoadmapFactory,
 )
-from tests.roadmap.test_exchange_json import build_roadmap
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _rows(response) -> list[dict]:
 
 
 def test_a_viewer_downloads_one_row_per_milestone(world):
-    roadmap = build_roadmap(world.ours, milestones=12)
+    roadmap = build_roadmap_for_export(world.ours, milestones=12)
     response = world.client(world.ours.user(Role.VIEWER)).get(_url(roadmap))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -157,8 +157,8 @@ def _csv_queries(client, roadmap) -> int:
 
 
 def test_query_count_does_not_grow_with_the_number_of_milestones(world):
-    small = build_roadmap(world.ours, milestones=5)
-    large = build_roadmap(world.foreign, milestones=80)
+    small = build_roadmap_for_export(world.ours, milestones=5)
+    large = build_roadmap_for_export(world.foreign, milestones=80)
     ours = world.client(world.ours.user(Role.VIEWER))
     foreign = world.client(world.foreign.user(Role.VIEWER))
     _csv_queries(ours, small)  # the first request of a session loads a little more

@@ -11,7 +11,10 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from organisations.models import Membership, Organisation
-from roadmap import demo, exchange
+from roadmap import demo
+from roadmap.exchange.json_export import export_json_bytes, roadmap_export
+from roadmap.exchange.schema import export_schema
+from roadmap.exchange.writing import roadmap_import
 from roadmap.models import (
     DecisionArea,
     Milestone,
@@ -153,13 +156,13 @@ def test_the_demo_starts_on_the_first_day_of_the_quarter_it_is_loaded_in(voltaic
 
 def test_the_demo_roadmap_exports_and_imports_into_the_foundation(voltaic):
     with scope(organisation=voltaic):
-        document = exchange.roadmap_export(Roadmap.objects.get(title=demo.TITLE))
-    data = exchange.export_json_bytes(document)
-    jsonschema.validate(json.loads(data), exchange.export_schema())
+        document = roadmap_export(Roadmap.objects.get(title=demo.TITLE))
+    data = export_json_bytes(document)
+    jsonschema.validate(json.loads(data), export_schema())
     foundation = Organisation.objects.get(slug="voltaic-foundation")
     with scopes_disabled():
         admin = Membership.objects.get(organisation=foundation).user
-    summary = exchange.roadmap_import(organisation=foundation, actor=admin, data=data)
+    summary = roadmap_import(organisation=foundation, actor=admin, data=data)
     assert summary.milestones_created == len(demo.MILESTONES)
     assert summary.phases_created == 4
 

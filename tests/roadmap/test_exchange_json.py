@@ -2,7 +2,7 @@
 
 import copy
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import jsonschema
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from communities.models import Community, Need
+from organisations.models import Organisation
 from organisations.permissions import Role
 from purposes.models import (
     CharacteristicScore,
@@ -23,7 +24,11 @@ from purposes.models import (
     RoundStatus,
     ScoringRound,
 )
-from roadmap import exchange
+from roadmap.exchange.json_export import export_json_bytes, roadmap_export
+from roadmap.exchange.parsing import MAX_FILE_BYTES, ImportInvalid, Problem
+from roadmap.exchange.schema import ALL_KIND_FIELDS, SCHEMA_PATH
+from roadmap.exchange.views import MAX_REPORTED_ERRORS
+from roadmap.exchange.writing import ImportSummary, roadmap_import
 from roadmap.models import (
     DecisionArea,
     Milestone,
@@ -33,144 +38,25 @@ from roadmap.models import (
     PhasePurpose,
     RiskCategory,
     Roadmap,
-    RoadmapStatus,
 )
-from tests.factories import (
-    CommunityFactory,
+from tests.support.factories import (
     MembershipFactory,
-    NeedFactory,
-    PurposeFactory,
-    ScoringRoundFactory,
 )
-from tests.roadmap.factories import (
-    MilestoneDependencyFactory,
+from tests.support.roadmap_builders import build_roadmap_for_export
+from tests.support.roadmap_factories import (
     MilestoneFactory,
-    PhaseFactory,
-    PhasePurposeFactory,
-    RoadmapFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-TRAITS = [{}, {"risk": True}, {"investment": True}, {"value": True}, {"decision": True}]
-
-
-def build_roadmap(tenant, *, milestones: int = 10, title: str = "Engineers' roadmap") -> Roadmap:
-    """A roadmap with everything the export carries, all in ``tenant``'s organisation."""
-    with scopes_disabled():
-        return _build_roadmap(tenant, milestones, title)
-
-
-def _build_roadmap(tenant, milestones: int, title: str) -> Roadmap:
-    org = tenant.org
-    facilitator, executive = tenant.user(Role.FACILITATOR), tenant.user(Role.EXECUTIVE)
-    engineers = CommunityFactory(
-        organisation=org, name="Design engineers", description="Choose the parts."
-    )
-    buyers = CommunityFactory(
-        organisation=org, name="Buyers", kind="prospects", estimated_size=None
-    )
-    needs = [
-        NeedFactory(community=engineers, organisation=org, statement="Boards right first time"),
-        NeedFactory(
-            community=engineers, organisation=org, statement="Trusted footprints", weight=5
-        ),
-        NeedFactory(community=buyers, organisation=org, statement="Parts that stay available"),
-    ]
-    first = PurposeFactory(organisation=org, title="Right first time", status="chosen")
-    second = PurposeFactory(
-        organisation=org, title="Reference designs", status="shortlisted", issue=""
-    )
-    unplaced = PurposeFactory(organisation=org, title="Loyalty points", status="retired")
-    first.communities.set([engineers])
-    second.communities.set([engineers, buyers])
-    scoring_round = ScoringRoundFactory(
-        organisation=org,
-        name="Workshop round 1",
-        status=RoundStatus.REVEALED,
-        fit_weight_percent=60,
-        revealed_at=datetime(2025, 12, 1, 10, 30, tzinfo=UTC),
-        purposes=[first, second],
-        needs=needs,
-        executives=[executive, facilitator],
-    )
-    ScoringRoundFactory(
-        organisation=org, name="Still open", purposes=[unplaced], executives=[executive]
-    )
-    NeedScore.objects.bulk_create(
-        NeedScore(
-            organisation=org,
-            round=scoring_round,
-            purpose=p,
-            need=n,
-            scorer=u,
-            score=(i + j + k) % 6,
-        )
-        for i, p in enumerate([first, second])
-        for j, n in enumerate(needs)
-        for k, u in enumerate([executive, facilitator])
-    )
-    CharacteristicScore.objects.bulk_create(
-        CharacteristicScore(
-            organisation=org,
-            round=scoring_round,
-            purpose=p,
-            characteristic=c,
-            scorer=u,
-            score=1 + (i + j + k) % 5,
-        )
-        for i, p in enumerate([first, second])
-        for j, c in enumerate(["magnetism", "draw", "org_value", "risk", "evolution"])
-        for k, u in enumerate([executive, facilitator])
-    )
-    roadmap = RoadmapFactory(
-        organisation=org,
-        title=title,
-        description="Three years to a community.",
-        start=date(2026, 1, 1),
-        end=date(2028, 12, 31),
-        status=RoadmapStatus.PROPOSED,
-        owner=facilitator,
-    )
-    pilot = PhaseFactory(
-        roadmap=roadmap, name="Pilot", start=date(2026, 1, 1), end=date(2026, 12, 31)
-    )
-    launch = PhaseFactory(
-        roadmap=roadmap, name="Launch", start=date(2027, 1, 1), end=date(2028, 12, 31)
-    )
-    PhasePurposeFactory(phase=pilot, purpose=first, position=0)
-    PhasePurposeFactory(phase=launch, purpose=second, position=0)
-    PhasePurposeFactory(phase=launch, purpose=first, position=1)
-    rows = []
-    for i in range(milestones):
-        rows.append(
-            MilestoneFactory(
-                roadmap=roadmap,
-                title=f"Milestone {i:03d}",
-                start=date(2026 + i % 3, 1 + i % 12, 1 + i % 28),
-                end=date(2026 + i % 3, 1 + i % 12, 28) if i % 4 == 0 else None,
-                owner=[facilitator, executive, None][i % 3],
-                purpose=[first, second, None][i % 3],
-                community=[engineers, None][i % 2],
-                status=MilestoneStatus.values[i % 5],
-                **TRAITS[i % 5],
-            )
-        )
-    if len(rows) > 1:
-        Milestone.objects.filter(pk=rows[1].pk).update(review_date=date(2026, 6, 1))
-    for before, after in zip(rows, rows[3:], strict=False):
-        if before.finish <= after.start:
-            MilestoneDependencyFactory(predecessor=before, successor=after)
-    return roadmap
-
 
 def export(roadmap: Roadmap) -> dict:
     with scope(organisation=roadmap.organisation):
-        return exchange.roadmap_export(Roadmap.objects.get(pk=roadmap.pk))
+        return roadmap_export(Roadmap.objects.get(pk=roadmap.pk))
 
 
 def as_bytes(document: dict) -> bytes:
-    return exchange.export_json_bytes(document)
+    return export_json_bytes(document)
 
 
 def comparable(document: dict) -> dict:
@@ -184,8 +70,8 @@ def share_people(world) -> None:
         MembershipFactory(organisation=world.foreign.org, user=world.ours.user(role), role=role)
 
 
-def import_into(tenant, data: bytes, role: str = Role.FACILITATOR) -> exchange.ImportSummary:
-    return exchange.roadmap_import(organisation=tenant.org, actor=tenant.user(role), data=data)
+def import_into(tenant, data: bytes, role: str = Role.FACILITATOR) -> ImportSummary:
+    return roadmap_import(organisation=tenant.org, actor=tenant.user(role), data=data)
 
 
 def row_counts(org) -> dict:
@@ -207,8 +93,8 @@ def row_counts(org) -> dict:
         return {m.__name__: m.objects.filter(organisation=org).count() for m in models}
 
 
-def problems_of(data: bytes, tenant) -> list[exchange.Problem]:
-    with pytest.raises(exchange.ImportInvalid) as caught:
+def problems_of(data: bytes, tenant) -> list[Problem]:
+    with pytest.raises(ImportInvalid) as caught:
         import_into(tenant, data)
     return caught.value.problems
 
@@ -217,8 +103,8 @@ def problems_of(data: bytes, tenant) -> list[exchange.Problem]:
 
 
 def test_export_is_valid_against_the_published_schema(world):
-    document = export(build_roadmap(world.ours))
-    schema = json.loads(exchange.SCHEMA_PATH.read_text())
+    document = export(build_roadmap_for_export(world.ours))
+    schema = json.loads(SCHEMA_PATH.read_text())
     jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     ).validate(json.loads(as_bytes(document)))
@@ -226,7 +112,7 @@ def test_export_is_valid_against_the_published_schema(world):
 
 
 def test_export_holds_the_workshop_behind_the_roadmap(world):
-    document = export(build_roadmap(world.ours, milestones=10))
+    document = export(build_roadmap_for_export(world.ours, milestones=10))
     assert [c["name"] for c in document["communities"]] == ["Design engineers", "Buyers"]
     assert sum(len(c["needs"]) for c in document["communities"]) == 3
     # Placed or scored purposes only: the retired one is in no revealed round.
@@ -248,7 +134,7 @@ def test_export_holds_the_workshop_behind_the_roadmap(world):
 
 
 def test_export_writes_only_the_fields_of_each_milestones_kind(world):
-    document = export(build_roadmap(world.ours, milestones=5))
+    document = export(build_roadmap_for_export(world.ours, milestones=5))
     by_kind = {m["kind"]: m for m in document["roadmap"]["milestones"]}
     assert by_kind["community"]["metric"] == "members"
     assert by_kind["community"]["target_value"] == "500.00"
@@ -263,27 +149,27 @@ def test_export_writes_only_the_fields_of_each_milestones_kind(world):
 
 
 def test_open_rounds_are_never_exported(world):
-    build_roadmap(world.ours)
+    build_roadmap_for_export(world.ours)
     document = export(Roadmap.objects.with_scopes_disabled().get(organisation=world.ours.org))
     assert [r["name"] for r in document["scoring_rounds"]] == ["Workshop round 1"]
     assert all(r["status"] != "open" for r in document["scoring_rounds"])
 
 
 def test_the_calendar_token_is_never_exported(world):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_export(world.ours)
     Roadmap.objects.with_scopes_disabled().filter(pk=roadmap.pk).update(ical_token="s" * 43)
     assert "s" * 43 not in as_bytes(export(roadmap)).decode()
 
 
 def _export_queries(tenant, roadmap) -> int:
     with scope(organisation=tenant.org), CaptureQueriesContext(connection) as queries:
-        exchange.roadmap_export(Roadmap.objects.get(pk=roadmap.pk))
+        roadmap_export(Roadmap.objects.get(pk=roadmap.pk))
     return len(queries)
 
 
 def test_export_query_count_does_not_grow_with_the_roadmap(world):
-    small = build_roadmap(world.ours, milestones=5)
-    large = build_roadmap(world.foreign, milestones=60)
+    small = build_roadmap_for_export(world.ours, milestones=5)
+    large = build_roadmap_for_export(world.foreign, milestones=60)
     assert _export_queries(world.ours, small) == _export_queries(world.foreign, large)
 
 
@@ -292,7 +178,7 @@ def test_export_query_count_does_not_grow_with_the_roadmap(world):
 
 def test_round_trip_into_another_organisation_gives_the_same_content(world):
     share_people(world)
-    first = export(build_roadmap(world.ours, milestones=25))
+    first = export(build_roadmap_for_export(world.ours, milestones=25))
     summary = import_into(world.foreign, as_bytes(first))
     second = export(summary.roadmap)
     assert comparable(second) == comparable(first)
@@ -302,7 +188,7 @@ def test_round_trip_into_another_organisation_gives_the_same_content(world):
 
 
 def test_import_creates_new_rows_and_leaves_the_source_alone(world):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_export(world.ours)
     before = row_counts(world.ours.org)
     summary = import_into(world.foreign, as_bytes(export(roadmap)))
     assert row_counts(world.ours.org) == before
@@ -321,7 +207,7 @@ def test_import_creates_new_rows_and_leaves_the_source_alone(world):
 
 
 def test_the_imported_round_keeps_its_dates_and_status(world):
-    summary = import_into(world.foreign, as_bytes(export(build_roadmap(world.ours))))
+    summary = import_into(world.foreign, as_bytes(export(build_roadmap_for_export(world.ours))))
     with scopes_disabled():
         scoring_round = ScoringRound.objects.get(organisation=world.foreign.org)
     assert scoring_round.status == RoundStatus.REVEALED
@@ -331,7 +217,7 @@ def test_the_imported_round_keeps_its_dates_and_status(world):
 
 
 def test_importing_twice_reuses_communities_and_renames_the_copies(world):
-    data = as_bytes(export(build_roadmap(world.ours)))
+    data = as_bytes(export(build_roadmap_for_export(world.ours)))
     first = import_into(world.foreign, data)
     second = import_into(world.foreign, data)
     assert (first.communities_created, first.needs_created) == (2, 3)
@@ -362,7 +248,7 @@ def test_importing_twice_reuses_communities_and_renames_the_copies(world):
 
 
 def test_importing_into_the_same_organisation_makes_a_separate_copy(world):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_export(world.ours)
     summary = import_into(world.ours, as_bytes(export(roadmap)))
     assert summary.roadmap.pk != roadmap.pk
     assert summary.roadmap.title == "Engineers' roadmap (imported)"
@@ -372,8 +258,27 @@ def test_importing_into_the_same_organisation_makes_a_separate_copy(world):
         assert Milestone.objects.filter(roadmap=summary.roadmap).count() == 10
 
 
+def test_importing_a_round_moves_the_organisation_data_version_on(world):
+    # The organisation's roadmap pages read its latest revealed round: a page
+    # cached before the import must not be served after it. No purpose,
+    # community or need is written here, so only the round can move it.
+    document = export(build_roadmap_for_export(world.ours))
+    document["purposes"] = []
+    for scoring_round in document["scoring_rounds"]:
+        scoring_round.update(purpose_ids=[], need_scores=[], characteristic_scores=[])
+    for phase in document["roadmap"]["phases"]:
+        phase["purpose_ids"] = []
+    for milestone in document["roadmap"]["milestones"]:
+        milestone["purpose_id"] = None
+    before = Organisation.objects.get(pk=world.ours.org.pk).data_version
+    summary = import_into(world.ours, as_bytes(document))
+    assert (summary.rounds_created, summary.purposes_created) == (1, 0)
+    assert (summary.communities_created, summary.needs_created) == (0, 0)
+    assert Organisation.objects.get(pk=world.ours.org.pk).data_version > before
+
+
 def test_people_who_are_not_members_are_left_out_and_listed(world):
-    data = as_bytes(export(build_roadmap(world.ours)))
+    data = as_bytes(export(build_roadmap_for_export(world.ours)))
     summary = import_into(world.foreign, data)
     facilitator = world.ours.user(Role.FACILITATOR).email
     executive = world.ours.user(Role.EXECUTIVE).email
@@ -387,7 +292,7 @@ def test_people_who_are_not_members_are_left_out_and_listed(world):
 
 def test_owners_are_matched_by_email_ignoring_case(world):
     share_people(world)
-    document = export(build_roadmap(world.ours))
+    document = export(build_roadmap_for_export(world.ours))
     document["roadmap"]["owner"] = document["roadmap"]["owner"].upper()
     summary = import_into(world.foreign, as_bytes(document))
     assert summary.roadmap.owner == world.ours.user(Role.FACILITATOR)
@@ -451,7 +356,7 @@ def test_a_file_that_is_not_an_export_is_refused(world, data):
 
 
 def test_a_newer_format_version_asks_for_an_update(world):
-    document = export(build_roadmap(world.ours))
+    document = export(build_roadmap_for_export(world.ours))
     document["schema_version"] = 2
     [problem] = problems_of(as_bytes(document), world.ours)
     assert problem.path == "/schema_version"
@@ -473,7 +378,7 @@ def test_malformed_json_is_refused_without_a_crash(world, data):
 
 
 def test_schema_problems_are_reported_together_with_their_paths(world):
-    document = export(build_roadmap(world.ours, milestones=5))
+    document = export(build_roadmap_for_export(world.ours, milestones=5))
     milestones = document["roadmap"]["milestones"]
     risk = next(i for i, m in enumerate(milestones) if m["kind"] == "risk")
     decision = next(i for i, m in enumerate(milestones) if m["kind"] == "decision")
@@ -492,7 +397,7 @@ def test_schema_problems_are_reported_together_with_their_paths(world):
 
 
 def test_references_that_do_not_resolve_are_refused(world):
-    document = export(build_roadmap(world.ours, milestones=5))
+    document = export(build_roadmap_for_export(world.ours, milestones=5))
     document["purposes"][0]["community_ids"] = [99]
     document["roadmap"]["phases"][0]["purpose_ids"] = [42]
     document["roadmap"]["milestones"][0]["purpose_id"] = 77
@@ -509,7 +414,7 @@ def test_references_that_do_not_resolve_are_refused(world):
 
 
 def test_overlapping_phases_and_dates_outside_the_roadmap_are_refused(world):
-    document = export(build_roadmap(world.ours, milestones=5))
+    document = export(build_roadmap_for_export(world.ours, milestones=5))
     document["roadmap"]["phases"][1]["start"] = "2026-12-01"  # Launch overlaps Pilot
     document["roadmap"]["phases"].append(
         {"id": 9, "name": "Later", "start": "2029-01-01", "end": "2029-06-30"}
@@ -522,7 +427,7 @@ def test_overlapping_phases_and_dates_outside_the_roadmap_are_refused(world):
 
 
 def test_a_roadmap_longer_than_five_years_is_refused(world):
-    document = export(build_roadmap(world.ours, milestones=0))
+    document = export(build_roadmap_for_export(world.ours, milestones=0))
     document["roadmap"]["end"] = "2031-06-30"
     [problem] = problems_of(as_bytes(document), world.ours)
     assert problem.path == "/roadmap/end"
@@ -530,7 +435,7 @@ def test_a_roadmap_longer_than_five_years_is_refused(world):
 
 
 def test_a_dependency_cycle_is_refused_naming_the_milestones(world):
-    document = export(build_roadmap(world.ours, milestones=3))
+    document = export(build_roadmap_for_export(world.ours, milestones=3))
     document["roadmap"]["dependencies"] = [
         {"predecessor_id": 1, "successor_id": 2},
         {"predecessor_id": 2, "successor_id": 3},
@@ -544,7 +449,7 @@ def test_a_dependency_cycle_is_refused_naming_the_milestones(world):
 
 
 def test_duplicate_ids_and_names_are_refused(world):
-    document = export(build_roadmap(world.ours, milestones=3))
+    document = export(build_roadmap_for_export(world.ours, milestones=3))
     document["roadmap"]["milestones"][2]["id"] = 1
     document["communities"][1]["name"] = "DESIGN ENGINEERS"
     problems = {p.path: p.message for p in problems_of(as_bytes(document), world.ours)}
@@ -553,7 +458,7 @@ def test_duplicate_ids_and_names_are_refused(world):
 
 
 def test_fields_of_another_kind_are_refused_by_the_models_constraints(world):
-    document = export(build_roadmap(world.ours, milestones=5))
+    document = export(build_roadmap_for_export(world.ours, milestones=5))
     community = next(m for m in document["roadmap"]["milestones"] if m["kind"] == "community")
     community["likelihood"] = 3
     decision = next(m for m in document["roadmap"]["milestones"] if m["kind"] == "decision")
@@ -567,9 +472,9 @@ def test_fields_of_another_kind_are_refused_by_the_models_constraints(world):
 
 
 def test_a_file_failing_at_the_last_milestone_leaves_no_rows(world):
-    document = export(build_roadmap(world.ours, milestones=20))
+    document = export(build_roadmap_for_export(world.ours, milestones=20))
     last = document["roadmap"]["milestones"][-1]
-    for name in exchange.ALL_KIND_FIELDS:
+    for name in ALL_KIND_FIELDS:
         last.pop(name, None)
     # Valid for the schema and the cross-checks; only the model's constraint
     # for community milestones (a custom measure needs its name) refuses it.
@@ -583,7 +488,7 @@ def test_a_file_failing_at_the_last_milestone_leaves_no_rows(world):
 
 
 def test_every_problem_is_collected_before_the_rollback(world):
-    document = export(build_roadmap(world.ours, milestones=10))
+    document = export(build_roadmap_for_export(world.ours, milestones=10))
     for milestone in document["roadmap"]["milestones"][-3:]:
         milestone["status"] = "done"
         if milestone["kind"] == "risk":
@@ -600,7 +505,7 @@ def test_every_problem_is_collected_before_the_rollback(world):
 
 def test_decision_areas_survive_the_round_trip(world):
     share_people(world)
-    roadmap = build_roadmap(world.ours, milestones=0)
+    roadmap = build_roadmap_for_export(world.ours, milestones=0)
     for area in DecisionArea.values:
         MilestoneFactory(roadmap=roadmap, decision=True, decision_area=area, decided=True)
     summary = import_into(world.foreign, as_bytes(export(roadmap)))
@@ -621,7 +526,7 @@ def _upload(data: bytes, name: str = "roadmap.json") -> SimpleUploadedFile:
 
 
 def test_a_viewer_downloads_the_json_export(world):
-    roadmap = build_roadmap(world.ours)
+    roadmap = build_roadmap_for_export(world.ours)
     url = reverse(
         "roadmap_exchange:export_json", kwargs={"org_slug": "ours", "roadmap_id": roadmap.pk}
     )
@@ -646,7 +551,7 @@ def test_the_import_page_explains_the_matching_rules(world):
 
 
 def test_importing_a_file_creates_the_roadmap_and_says_what_happened(world):
-    data = as_bytes(export(build_roadmap(world.ours)))
+    data = as_bytes(export(build_roadmap_for_export(world.ours)))
     client = world.client(world.foreign.user(Role.FACILITATOR))
     response = client.post(
         reverse("roadmap_exchange:import", kwargs={"org_slug": "foreign"}),
@@ -665,7 +570,7 @@ def test_importing_a_file_creates_the_roadmap_and_says_what_happened(world):
 
 
 def test_a_bad_file_is_listed_problem_by_problem_with_status_422(world):
-    document = export(build_roadmap(world.ours, milestones=60))
+    document = export(build_roadmap_for_export(world.ours, milestones=60))
     for milestone in document["roadmap"]["milestones"]:
         milestone["status"] = "finished"
     response = world.client(world.ours.user(Role.FACILITATOR)).post(
@@ -675,7 +580,7 @@ def test_a_bad_file_is_listed_problem_by_problem_with_status_422(world):
     assert response.status_code == 422
     page = response.content.decode()
     assert "Nothing was imported." in page
-    assert page.count("<code>/roadmap/milestones/") == exchange.MAX_REPORTED_ERRORS
+    assert page.count("<code>/roadmap/milestones/") == MAX_REPORTED_ERRORS
     assert "…and 10 more problems." in page
     assert row_counts(world.ours.org)["Roadmap"] == 1
 
@@ -685,7 +590,7 @@ def test_a_bad_file_is_listed_problem_by_problem_with_status_422(world):
     [
         ("roadmap.csv", b"a,b", "File extension"),
         ("roadmap.json", b"\xff\xfe\x00", "not UTF-8"),
-        ("roadmap.json", b"x" * (exchange.MAX_FILE_BYTES + 1), "larger than 2 MB"),
+        ("roadmap.json", b"x" * (MAX_FILE_BYTES + 1), "larger than 2 MB"),
     ],
     ids=["not-json", "bad-encoding", "too-large"],
 )
@@ -708,7 +613,7 @@ def test_posting_without_a_file_is_422(world):
 
 def test_a_file_with_another_organisations_ids_cannot_reach_its_rows(world):
     """Ids in the file are local to it: importing never touches the source's rows."""
-    roadmap = build_roadmap(world.foreign)
+    roadmap = build_roadmap_for_export(world.foreign)
     document = export(roadmap)
     with scopes_disabled():
         foreign_milestone_ids = list(

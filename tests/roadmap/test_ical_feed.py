@@ -10,11 +10,15 @@ from django_scopes import scopes_disabled
 from icalendar import Calendar
 
 from organisations.permissions import Role
-from roadmap import ical
+from roadmap.exchange import ical
 from roadmap.models import Roadmap
-from tests.factories import CommunityFactory, PurposeFactory
-from tests.roadmap.factories import MilestoneDependencyFactory, MilestoneFactory, RoadmapFactory
-from tests.roadmap.test_exchange_json import build_roadmap
+from tests.support.factories import CommunityFactory, PurposeFactory
+from tests.support.roadmap_builders import build_roadmap_for_export
+from tests.support.roadmap_factories import (
+    MilestoneDependencyFactory,
+    MilestoneFactory,
+    RoadmapFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -262,8 +266,8 @@ def _feed_queries(url: str, client) -> int:
 
 
 def test_feed_query_count_does_not_grow_with_the_roadmap(world):
-    small = build_roadmap(world.ours, milestones=5)
-    large = build_roadmap(world.foreign, milestones=80)
+    small = build_roadmap_for_export(world.ours, milestones=5)
+    large = build_roadmap_for_export(world.foreign, milestones=80)
     with scopes_disabled():
         small_token = ical.roadmap_feed_enable(roadmap=small)
         large_token = ical.roadmap_feed_enable(roadmap=large)

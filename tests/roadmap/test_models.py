@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django_scopes import scope, scopes_disabled
 
 from roadmap.models import Milestone, MilestoneKind, Phase, Roadmap
-from tests.roadmap.factories import (
+from tests.support.roadmap_factories import (
     MilestoneDependencyFactory,
     MilestoneFactory,
     PhaseFactory,

@@ -10,15 +10,14 @@ from django_scopes import scope, scopes_disabled
 
 from purposes.models import RoundStatus
 from roadmap.overview import roadmap_overview
-from tests.purposes.test_scoring_queries import _fill
-from tests.purposes.test_scoring_tenancy import build_round
-from tests.roadmap.factories import (
+from tests.support.roadmap_factories import (
     MilestoneDependencyFactory,
     MilestoneFactory,
     PhaseFactory,
     PhasePurposeFactory,
     RoadmapFactory,
 )
+from tests.support.scoring import build_round, score_every_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def _build(tenant, *, milestones: int, purposes: int):
     scoring_round = build_round(
         tenant, purposes=purposes, needs=purposes + 2, status=RoundStatus.REVEALED
     )
-    _fill(scoring_round)
+    score_every_cell(scoring_round)
     roadmap = RoadmapFactory(organisation=tenant.org, start=date(2026, 1, 1))
     pilot = PhaseFactory(roadmap=roadmap, start=date(2026, 1, 1), end=date(2026, 12, 31))
     launch = PhaseFactory(roadmap=roadmap, start=date(2027, 1, 1), end=date(2027, 12, 31))

@@ -11,8 +11,8 @@ from organisations.permissions import Role
 from purposes.models import PurposeStatus
 from roadmap import services
 from roadmap.models import Milestone, MilestoneDependency, MilestoneKind, Phase, PhasePurpose
-from tests.factories import CommunityFactory, PurposeFactory
-from tests.roadmap.factories import (
+from tests.support.factories import CommunityFactory, PurposeFactory
+from tests.support.roadmap_factories import (
     MilestoneDependencyFactory,
     MilestoneFactory,
     PhaseFactory,

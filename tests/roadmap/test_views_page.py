@@ -13,12 +13,11 @@ from django_scopes import scopes_disabled
 
 from organisations.permissions import Role
 from purposes.models import PurposeStatus, RoundStatus
+from purposes.services import PurposeText, purpose_update
 from roadmap.models import MilestoneKind
-from roadmap.views import fragments
-from tests.factories import PurposeFactory
-from tests.purposes.test_scoring_queries import _fill
-from tests.purposes.test_scoring_tenancy import build_round
-from tests.roadmap.factories import (
+from roadmap.page_cache import fragments
+from tests.support.factories import PurposeFactory, UserFactory
+from tests.support.roadmap_factories import (
     MilestoneDependencyFactory,
     MilestoneFactory,
     PhaseFactory,
@@ -26,6 +25,7 @@ from tests.roadmap.factories import (
     RoadmapFactory,
     sample_roadmap,
 )
+from tests.support.scoring import build_round, score_every_cell
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -92,7 +92,7 @@ def test_undefined_indices_show_a_dash_and_the_reason(world):
 
 def test_indices_come_from_the_latest_revealed_round(world):
     scoring_round = build_round(world.ours, purposes=2, needs=3, status=RoundStatus.REVEALED)
-    _fill(scoring_round)
+    score_every_cell(scoring_round)
     roadmap = RoadmapFactory(organisation=world.ours.org)
     phase = PhaseFactory(roadmap=roadmap)
     with scopes_disabled():
@@ -217,7 +217,7 @@ def _page_queries(client, roadmap, *, cold: bool) -> int:
 def test_query_count_does_not_grow_with_milestones(world):
     # Both organisations get a revealed round, so both pages read one.
     for tenant in (world.ours, world.foreign):
-        _fill(build_round(tenant, purposes=2, needs=3, status=RoundStatus.REVEALED))
+        score_every_cell(build_round(tenant, purposes=2, needs=3, status=RoundStatus.REVEALED))
     small = sample_roadmap(world.ours.org, milestones=10, seed=1)
     large = sample_roadmap(world.foreign.org, milestones=200, seed=2)
     ours = world.client(world.ours.user(Role.FACILITATOR))
@@ -225,6 +225,7 @@ def test_query_count_does_not_grow_with_milestones(world):
     _page_queries(ours, small, cold=True)  # the sessions settle alike
     _page_queries(theirs, large, cold=True)
     cold = (_page_queries(ours, small, cold=True), _page_queries(theirs, large, cold=True))
+    _page_queries(ours, small, cold=False)  # ours again in the cache, which theirs cleared
     warm = (_page_queries(ours, small, cold=False), _page_queries(theirs, large, cold=False))
     assert cold[0] == cold[1]
     assert warm[0] == warm[1]
@@ -245,7 +246,7 @@ def test_milestone_summary_names_each_kinds_details(world):
 
 
 def test_the_cached_page_follows_changes_made_anywhere(world):
-    """The sections are cached by a digest of what they show: never stale, never shared."""
+    """The sections are cached by versions every write moves on: never stale, never shared."""
     roadmap = RoadmapFactory(organisation=world.ours.org)
     placement = PhasePurposeFactory(
         phase=PhaseFactory(roadmap=roadmap), purpose__title="Old title", purpose__status="chosen"
@@ -255,12 +256,31 @@ def test_the_cached_page_follows_changes_made_anywhere(world):
     assert "Old title" in viewer.get(_url("detail", roadmap)).content.decode()
 
     # Changes made outside the roadmap's services (another app, the admin).
+    purpose = placement.purpose
     with scopes_disabled():
-        placement.purpose.title = "New title"
-        placement.purpose.save()
+        communities = list(purpose.communities.all())
+    purpose_update(
+        purpose=purpose,
+        actor=world.ours.user(Role.FACILITATOR),
+        loaded_version=purpose.version,
+        text=PurposeText.from_values({**vars(purpose), "title": "New title"}),
+        communities=communities,
+    )
     owner = world.ours.user(Role.EXECUTIVE)
-    owner.first_name = "Renamed"
-    owner.save()
+    staff = world.client(UserFactory(is_staff=True, is_superuser=True))
+    renamed = staff.post(
+        reverse("admin:organisations_user_change", args=[owner.pk]),
+        {
+            "email": owner.email,
+            "first_name": "Renamed",
+            "last_name": owner.last_name,
+            "is_active": "on",
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert renamed.status_code == 302
+    owner.refresh_from_db()
     html = viewer.get(_url("detail", roadmap)).content.decode()
     assert "New title" in html and "Old title" not in html
     assert f"Renamed {owner.last_name}" in html

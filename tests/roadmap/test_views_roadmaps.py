@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from organisations.permissions import Role
 from roadmap.models import Roadmap, RoadmapStatus
-from tests.roadmap.factories import MilestoneFactory, PhaseFactory, RoadmapFactory
+from tests.support.roadmap_factories import MilestoneFactory, PhaseFactory, RoadmapFactory
 
 pytestmark = pytest.mark.django_db
 

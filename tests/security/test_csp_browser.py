@@ -11,8 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from django_scopes import scopes_disabled
 
 from purposes.models import Purpose, RoundStatus, ScoringRound
-from tests.security.browser import load_demo, sign_in, violations, watch
-from tests.tenancy import OrgCase
+from tests.support.browser import load_demo, sign_in, violations, watch
+from tests.support.tenancy import OrgCase
+from tests.support.tenancy_table import TABLE
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +60,6 @@ def main_pages(tenant) -> list[str]:
 
 
 def other_pages(tenant, already: set[str]) -> list[str]:
-    from tests.test_tenancy import TABLE
-
     pages = []
     for name, case in sorted(TABLE.items()):
         if not isinstance(case, OrgCase) or "GET" not in case.methods:

@@ -18,7 +18,7 @@ TEMPLATES = sorted(
     if path.suffix in {".html", ".svg", ".txt"} and ".venv" not in path.parts
 )
 OUR_JS = sorted((ROOT / "static" / "js").glob("*.js"))
-# Rendered by WeasyPrint into the PDF brief only (reports/document.py), never
+# Rendered by WeasyPrint into the PDF brief only (reports/pdf_engine.py), never
 # served to a browser, so the CSP does not apply; their per-organisation
 # colours and bar widths need inline CSS. Serve one as HTML and it must leave
 # this list.

@@ -88,7 +88,7 @@ def test_pages_send_the_security_headers(world):
 
 def test_production_cookies_are_secure_httponly_and_samesite(tmp_path):
     code = (
-        "from roadmap import settings as s; "
+        "from config import settings as s; "
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
         "s.CSRF_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, "
         "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT)"

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from organisations.permissions import Role
-from tests.security.forms import Field, form_for, post_cases, url_for
+from tests.support.forms import Field, form_for, post_cases, url_for
+from tests.support.tenancy_table import TABLE
 
 MISSING = object()
 EXAMPLES_PER_URL = 25
@@ -66,13 +67,7 @@ def _foreign_pks(case, world) -> list[str]:
     return sorted(pks)
 
 
-def _table():
-    from tests.test_tenancy import TABLE
-
-    return TABLE
-
-
-CASES = post_cases(_table())
+CASES = post_cases(TABLE)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from organisations.permissions import Role
-from tests.factories import TEST_PASSWORD
+from tests.support.factories import TEST_PASSWORD
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

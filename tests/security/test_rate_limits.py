@@ -24,9 +24,9 @@ from organisations.permissions import Role
 from organisations.ratelimit import user_org_key
 from purposes.models import NeedScore
 from reports.models import Report
-from tests.factories import MembershipFactory
-from tests.purposes.test_scoring_tenancy import build_round
-from tests.roadmap.factories import RoadmapFactory
+from tests.support.factories import MembershipFactory
+from tests.support.roadmap_factories import RoadmapFactory
+from tests.support.scoring import build_round
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -194,7 +194,7 @@ def test_rates_come_from_the_environment(value, ok):
         [
             sys.executable,
             "-c",
-            "from roadmap import settings; print(settings.ROADMAP_RATE_SCORE_SAVE)",
+            "from config import settings; print(settings.ROADMAP_RATE_SCORE_SAVE)",
         ],
         cwd=ROOT,
         env=env,

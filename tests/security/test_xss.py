@@ -11,24 +11,18 @@ from html import escape
 from django.urls import reverse
 
 from organisations.permissions import Role
-from tests.security.forms import form_for, post_cases, url_for
-from tests.tenancy import OrgCase
+from tests.support.forms import form_for, post_cases, url_for
+from tests.support.payloads import HTMX_PAYLOAD, SCRIPT_PAYLOAD
+from tests.support.tenancy import OrgCase
+from tests.support.tenancy_table import TABLE
 
-HTMX_PAYLOAD = '<div hx-get="/x" hx-trigger="load">x</div>'
-SCRIPT_PAYLOAD = "<script>alert(1)</script>"
 PAYLOADS = [HTMX_PAYLOAD, SCRIPT_PAYLOAD]
 LIVE = ['hx-get="/x"', "<script>alert(1)", HTMX_PAYLOAD]
 
 
-def _table():
-    from tests.test_tenancy import TABLE
-
-    return TABLE
-
-
 def _pages(tenant) -> list[str]:
     pages = [reverse("dashboard")]
-    for name, case in sorted(_table().items()):
+    for name, case in sorted(TABLE.items()):
         if isinstance(case, OrgCase) and "GET" in case.methods:
             pages.append(url_for(name, case, tenant))
     return pages
@@ -38,7 +32,7 @@ def _submit_payloads(client, tenant) -> tuple[int, list[str]]:
     """Post every form with the payloads in its text fields; return (fields fed, pages to read)."""
     fed = 0
     follow_up = []
-    for name, case in post_cases(_table()).items():
+    for name, case in post_cases(TABLE).items():
         if name.endswith(("delete", "remove", "revoke")):
             continue  # would only take away rows that show the payload
         url = url_for(name, case, tenant)

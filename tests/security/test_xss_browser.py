@@ -8,15 +8,15 @@ from django_scopes import scopes_disabled
 
 from organisations.models import Organisation
 from organisations.permissions import Role
-from tests.factories import (
+from tests.support.browser import sign_in, violations, watch
+from tests.support.factories import (
     TEST_PASSWORD,
     CommunityFactory,
     NeedFactory,
     PurposeFactory,
     ScoringRoundFactory,
 )
-from tests.security.browser import sign_in, violations, watch
-from tests.security.test_xss import HTMX_PAYLOAD, SCRIPT_PAYLOAD
+from tests.support.payloads import HTMX_PAYLOAD, SCRIPT_PAYLOAD
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from communities import demo as communities_demo
 from organisations import demo as organisations_demo
 from purposes import demo as purposes_demo
-from purposes import scoring_demo
+from purposes.scoring import demo as scoring_demo
 from roadmap import demo as roadmap_demo
 
 

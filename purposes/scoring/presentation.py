@@ -1,0 +1,313 @@
+"""What the scoring pages show, built from the rows the views read.
+
+The views decide who may see what; the functions here turn a round into the
+dictionaries the templates draw: the facilitator's progress, the scorer's
+page, the ranking with its what-if, the heatmap and the comparison of two
+rounds. The heatmap is shared with the board brief, so both show the same
+cells.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, Max
+from django.http import QueryDict
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from communities.models import Need
+from organisations.models import User
+from purposes.models import (
+    Characteristic,
+    CharacteristicLevel,
+    CharacteristicScore,
+    NeedScore,
+    ScoringRound,
+)
+from purposes.scoring import formulas, levels
+from purposes.scoring.forms import PurposeStatusForm
+from purposes.scoring.results import RoundData, is_revealed
+
+CHARACTERISTICS = list(Characteristic)
+DISAGREEMENTS_LISTED = 12
+
+
+def own_levels() -> list[tuple[str, int, str]]:
+    """The organisation's own wording of characteristic levels, for the scope's organisation."""
+    return list(CharacteristicLevel.objects.values_list("characteristic", "level", "description"))
+
+
+def need_levels() -> list[tuple[int, str]]:
+    return [(level, str(text)) for level, text in levels.NEED_FIT_LEVELS.items()]
+
+
+# ---------------------------------------------------------------- an open round
+
+
+def progress(scoring_round: ScoringRound) -> dict:
+    """Per executive: how many of their scores are in. Never the scores themselves."""
+    purpose_count = scoring_round.purposes.count()
+    need_count = scoring_round.needs.count()
+    total = purpose_count * (need_count + len(CHARACTERISTICS))
+    counts: dict[int, int] = {}
+    last: dict[int, object] = {}
+    for model in (NeedScore, CharacteristicScore):
+        rows = (
+            model.objects.filter(round=scoring_round)
+            .values("scorer_id")
+            .annotate(n=Count("pk"), last=Max("updated_at"))
+        )
+        for row in rows:
+            counts[row["scorer_id"]] = counts.get(row["scorer_id"], 0) + row["n"]
+            if row["scorer_id"] not in last or row["last"] > last[row["scorer_id"]]:
+                last[row["scorer_id"]] = row["last"]
+    executives = [
+        {
+            "user": user,
+            "done": counts.get(user.pk, 0),
+            "total": total,
+            "finished": total > 0 and counts.get(user.pk, 0) >= total,
+            "last": last.get(user.pk),
+        }
+        for user in scoring_round.executives.order_by("first_name", "last_name", "email")
+    ]
+    return {
+        "executives": executives,
+        "finished_count": sum(1 for e in executives if e["finished"]),
+        "total": total,
+    }
+
+
+def score_page(scoring_round: ScoringRound, scorer: User) -> dict:
+    """One scorer's page: every purpose with their own scores so far, and the level sentences."""
+    purposes = list(scoring_round.purposes.all())
+    needs = list(scoring_round.needs.select_related("community"))
+    mine_needs = {
+        (p, n): s
+        for p, n, s in NeedScore.objects.filter(round=scoring_round, scorer=scorer).values_list(
+            "purpose_id", "need_id", "score"
+        )
+    }
+    mine_chars = {
+        (p, c): s
+        for p, c, s in CharacteristicScore.objects.filter(
+            round=scoring_round, scorer=scorer
+        ).values_list("purpose_id", "characteristic", "score")
+    }
+    sentences = levels.characteristic_sentences(own_levels())
+    sections = []
+    for purpose in purposes:
+        need_rows = [
+            {"need": need, "score": mine_needs.get((purpose.pk, need.pk))} for need in needs
+        ]
+        char_rows = [
+            {
+                "key": characteristic.value,
+                "label": characteristic.label,
+                "question": levels.CHARACTERISTIC_QUESTIONS[characteristic],
+                "levels": sorted(sentences[characteristic].items()),
+                "score": mine_chars.get((purpose.pk, characteristic.value)),
+            }
+            for characteristic in CHARACTERISTICS
+        ]
+        done = sum(1 for row in need_rows if row["score"] is not None) + sum(
+            1 for row in char_rows if row["score"] is not None
+        )
+        sections.append(
+            {
+                "purpose": purpose,
+                "needs": need_rows,
+                "characteristics": char_rows,
+                "done": done,
+                "total": len(need_rows) + len(char_rows),
+            }
+        )
+    return {
+        "round": scoring_round,
+        "sections": sections,
+        "need_levels": need_levels(),
+        "done": sum(s["done"] for s in sections),
+        "total": sum(s["total"] for s in sections),
+        "read_only": is_revealed(scoring_round),
+    }
+
+
+# ---------------------------------------------------------------- results
+
+
+def what_if_weights(query: QueryDict, needs: list[Need]) -> dict[int, int]:
+    """Need weights from ``w<need id>`` parameters; anything unusable keeps the saved weight."""
+    weights = {}
+    for need in needs:
+        raw = query.get(f"w{need.pk}", "")
+        try:
+            value = int(raw)
+        except ValueError:
+            value = need.weight
+        weights[need.pk] = (
+            value if formulas.WEIGHT_MIN <= value <= formulas.WEIGHT_MAX else need.weight
+        )
+    return weights
+
+
+def ranking(data: RoundData, weights: dict[int, int], base: list[formulas.PurposeResult]) -> dict:
+    """The ranking under ``weights``, how stable its top is, and the what-if form's rows."""
+    order = [p.pk for p in data.purposes]
+    ranked = formulas.reweighted(base, weights, data.scoring_round.fit_weight_percent, order)
+    stability = formulas.top_stability(base, weights, data.scoring_round.fit_weight_percent, order)
+    by_pk = {p.pk: p for p in data.purposes}
+    return {
+        "ranking": [
+            {"position": index, "purpose": by_pk[result.purpose], "result": result}
+            for index, result in enumerate(ranked, start=1)
+        ],
+        "stability": stability,
+        "stability_top": by_pk.get(stability.top),
+        "weights": weights,
+        "what_if": weights != data.weights,
+        "status_choices": PurposeStatusForm.base_fields["status"].choices,
+        "weight_rows": [
+            {"need": need, "weight": weights[need.pk], "saved": need.weight} for need in data.needs
+        ],
+    }
+
+
+def disagreements(data: RoundData, results: list[formulas.PurposeResult]) -> dict:
+    """The heatmap and the widest disagreements, the ones to talk about.
+
+    The heatmap flags every disagreement and the CSV has every score, so the
+    list stops at ``DISAGREEMENTS_LISTED`` and says how many more there are.
+    """
+    cells = heatmap(data, results)
+    return {
+        **cells,
+        "disagreements_shown": cells["disagreements"][:DISAGREEMENTS_LISTED],
+        "disagreements_more": max(0, len(cells["disagreements"]) - DISAGREEMENTS_LISTED),
+    }
+
+
+def _scores_by_cell(rows: list[tuple], names: dict[int, str]) -> dict:
+    """``{(purpose, criterion): [(name, score), …]}``, lowest score first, then by name."""
+    cells: dict = defaultdict(list)
+    for purpose, criterion, scorer, value in rows:
+        cells[purpose, criterion].append((names.get(scorer, "?"), value))
+    for scores in cells.values():
+        scores.sort(key=lambda pair: (pair[1], pair[0]))
+    return cells
+
+
+def _cell(mean: float | None, heat: int | None, spread: int | None, flagged: bool) -> dict:
+    """One heatmap cell, its class and text made here: the page draws hundreds."""
+    css = "heat heat-none" if heat is None else f"heat heat-{heat}"
+    return {
+        "mean": mean,
+        "heat": heat,
+        "spread": spread,
+        "flag": flagged,
+        "css": css + " disagree" if flagged else css,
+        "text": None if mean is None else floatformat(mean, 1),
+        "flag_label": (
+            _("disagreement: scores %(spread)s points apart") % {"spread": spread}
+            if flagged
+            else ""
+        ),
+    }
+
+
+def heatmap(data: RoundData, results: list[formulas.PurposeResult]) -> dict:
+    """Cells of the purposes × needs (and characteristics) heatmap, in ranked order.
+
+    Every row of scores is visited once: the page must stay quick for a
+    round of 10 purposes × 20 needs × 8 executives, where most cells differ.
+    """
+    by_pk = {p.pk: p for p in data.purposes}
+    names = {user.pk: user.display_name for user in data.executives}
+    columns = [by_pk[result.purpose] for result in results]
+    need_scores = _scores_by_cell(data.need_rows, names)
+    char_scores = _scores_by_cell(data.char_rows, names)
+
+    need_lines = []
+    disagreements = []
+    for need in data.needs:
+        cells = []
+        for result in results:
+            mean = result.need_means[need.pk]
+            spread = result.need_spreads[need.pk]
+            flagged = formulas.is_disagreement(spread)
+            cells.append(_cell(mean, formulas.heat_level(mean), spread, flagged))
+            if flagged:
+                disagreements.append(
+                    {
+                        "purpose": by_pk[result.purpose],
+                        "criterion": need.statement,
+                        "spread": spread,
+                        "scores": need_scores[result.purpose, need.pk],
+                    }
+                )
+        need_lines.append({"need": need, "cells": cells})
+    char_lines = []
+    for characteristic in CHARACTERISTICS:
+        cells = []
+        for result in results:
+            mean = result.char_means[characteristic.value]
+            spread = result.char_spreads[characteristic.value]
+            flagged = formulas.is_disagreement(spread)
+            share = None
+            if mean is not None:
+                share = formulas.characteristic_share(characteristic.value, mean)
+            heat = None if share is None else formulas.heat_level(share * 5)
+            cells.append(_cell(mean, heat, spread, flagged))
+            if flagged:
+                disagreements.append(
+                    {
+                        "purpose": by_pk[result.purpose],
+                        "criterion": characteristic.label,
+                        "spread": spread,
+                        "scores": char_scores[result.purpose, characteristic.value],
+                    }
+                )
+        char_lines.append(
+            {
+                "label": characteristic.label,
+                "inverse": characteristic == Characteristic.RISK,
+                "cells": cells,
+            }
+        )
+    disagreements.sort(key=lambda d: (-d["spread"], d["purpose"].title, d["criterion"]))
+    return {
+        "columns": columns,
+        "need_lines": need_lines,
+        "char_lines": char_lines,
+        "disagreements": disagreements,
+    }
+
+
+# ---------------------------------------------------------------- comparing rounds
+
+
+def comparison(first: RoundData, second: RoundData) -> list[dict]:
+    """Per purpose in either round (by title): fit, characteristics and overall, before → after."""
+    first_results = {r.purpose: r for r in first.results()}
+    second_results = {r.purpose: r for r in second.results()}
+    purposes = {p.pk: p for p in first.purposes}
+    purposes.update({p.pk: p for p in second.purposes})
+    rows = []
+    for purpose in sorted(purposes.values(), key=lambda p: (p.title, p.pk)):
+        a, b = first_results.get(purpose.pk), second_results.get(purpose.pk)
+        row = {"purpose": purpose, "measures": []}
+        for label, attribute in (
+            (_("Fit"), "fit"),
+            (_("Characteristics"), "characteristics"),
+            (_("Overall"), "overall"),
+        ):
+            before = getattr(a, attribute) if a else None
+            after = getattr(b, attribute) if b else None
+            row["measures"].append(
+                {
+                    "label": label,
+                    "before": before,
+                    "after": after,
+                    "delta": formulas.difference(before, after),
+                }
+            )
+        rows.append(row)
+    return rows

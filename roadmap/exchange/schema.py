@@ -1,0 +1,46 @@
+"""What the whole-roadmap JSON file looks like: its name, version, schema and value forms.
+
+Shared by the export, which writes the newest version, and the import, which
+reads it. A published schema file is never edited (``docs/exchange.md``).
+"""
+
+import itertools
+import json
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+
+from roadmap.models import MilestoneKind
+
+FORMAT = "purpose-roadmap"
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / f"roadmap-export-v{SCHEMA_VERSION}.json"
+
+# The fields a milestone of each kind carries in the file, besides the common
+# ones. Investment and value share the money columns.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    MilestoneKind.COMMUNITY: ("metric", "metric_label", "target_value"),
+    MilestoneKind.RISK: ("risk_category", "likelihood", "impact", "mitigation", "review_date"),
+    MilestoneKind.INVESTMENT: ("amount", "currency", "investment_kind"),
+    MilestoneKind.VALUE: ("amount", "currency", "value_metric"),
+    MilestoneKind.DECISION: ("decision_area", "decision_text", "decided"),
+}
+ALL_KIND_FIELDS = tuple(dict.fromkeys(itertools.chain(*KIND_FIELDS.values())))
+DECIMAL_FIELDS = {"target_value", "amount"}
+DATE_FIELDS = {"review_date"}
+
+
+@cache
+def export_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def parse_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def parse_timestamp(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
