@@ -14,11 +14,12 @@ from functools import cache
 import jsonschema
 from django.utils.translation import gettext as _
 
+from common.limits import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_KEYS
 from roadmap.exchange.schema import FORMAT, SCHEMA_VERSION, export_schema
 
 # Below the 2.5 MB every request body is held to (REQUEST_MAX_BYTES), so the
 # form, not a bare 400, tells a person their file is too large.
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = JSON_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -198,11 +199,50 @@ def _path_key(problem: Problem) -> list:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    keys = [key for key, _value in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
-            raise ValueError(_("The field “%(key)s” appears twice in one object.") % {"key": key})
-    return dict(pairs)
+    # Linear: building the dict finds a repeat, and only then do we look for it.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(
+                    _("The field “%(key)s” appears twice in one object.") % {"key": key}
+                )
+            seen.add(key)
+    return result
+
+
+# A JSON string, escapes included; possessive, so a hostile file cannot make
+# the engine backtrack.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_INNERMOST = re.compile(r"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
+
+
+def _shape_problem(text: str) -> str | None:
+    """Too many keys or too deep, found before the parser builds anything.
+
+    Outside strings every ``:`` separates a key from its value, and peeling
+    the innermost brackets off ``JSON_MAX_DEPTH`` times leaves none unless the
+    file nests deeper: both in C-speed passes over the text.
+    """
+    skeleton = _JSON_STRING.sub('""', text)
+    keys = skeleton.count(":")
+    if keys > JSON_MAX_KEYS:
+        return _("it has %(count)s fields; at most %(limit)s are allowed") % {
+            "count": f"{keys:,}",
+            "limit": f"{JSON_MAX_KEYS:,}",
+        }
+    brackets = re.sub(r"[^\[\]{}]+", "", skeleton)
+    for _level in range(JSON_MAX_DEPTH):
+        if not brackets:
+            return None
+        peeled = _INNERMOST.sub("", brackets)
+        if peeled == brackets:
+            return None  # unbalanced: the parser says where
+        brackets = peeled
+    if brackets:
+        return _("it nests more than %(limit)d levels deep") % {"limit": JSON_MAX_DEPTH}
+    return None
 
 
 def _reject_constant(name: str) -> None:
@@ -221,6 +261,11 @@ def load_document(data: bytes) -> dict:
         ) from None
     if not text.strip():
         raise ImportInvalid([Problem("", _("The file is empty."))])
+    shape_problem = _shape_problem(text)
+    if shape_problem:
+        raise ImportInvalid(
+            [Problem("", _("The file cannot be imported: %(error)s.") % {"error": shape_problem})]
+        )
     try:
         document = json.loads(
             text,
