@@ -2,7 +2,6 @@ import hashlib
 import secrets
 import uuid
 from datetime import timedelta
-from pathlib import PurePosixPath
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 
 from organisations.permissions import Perm, Role, role_has
-from organisations.validators import validate_logo
+from organisations.validators import logo_suffix, validate_logo
 
 
 class UserManager(BaseUserManager):
@@ -74,9 +73,9 @@ class User(AbstractUser):
 
 
 def logo_upload_to(instance: "Organisation", filename: str) -> str:
-    # A random name: the uploader's file name never reaches the file system.
-    suffix = PurePosixPath(filename).suffix.lower()[:5]
-    return f"logos/{uuid.uuid4().hex}{suffix}"
+    # A random name: the uploader's file name never reaches the file system,
+    # and the suffix (hence the type it is served as) is the decoded image's.
+    return f"logos/{uuid.uuid4().hex}{logo_suffix(instance.logo.file)}"
 
 
 class PaperSize(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +19,35 @@ class MembershipError(Exception):
 
 class InvitationInvalid(Exception):
     """The invitation link is unknown, used, revoked or expired."""
+
+
+class InvitationForAnotherAddress(Exception):
+    """The signed-in account's address is not the one invited.
+
+    A forwarded or mis-addressed link must not hand its role (up to admin) to
+    whoever opens it: only the invited address may accept.
+    """
+
+    def __init__(self, email: str):
+        self.email = email
+        super().__init__(email)
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    return user.email.strip().lower() == invitation.email.strip().lower()
+
+
+def organisation_settings_save(*, form: forms.ModelForm) -> Organisation:
+    """Save the settings form; a replaced or cleared logo file is deleted once committed."""
+    with transaction.atomic():
+        old_logo = (
+            Organisation.objects.filter(pk=form.instance.pk).values_list("logo", flat=True).first()
+        )
+        organisation = form.save()
+        if old_logo and old_logo != organisation.logo.name:
+            storage = organisation.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_logo))
+    return organisation
 
 
 def organisation_create(*, name: str, slug: str, creator: User) -> Organisation:
@@ -176,6 +206,8 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     """Make ``user`` a member; the link works once, even for two clicks at the same time."""
     with transaction.atomic():
         invitation = invitation_for_token(token)
+        if not invitation_is_for(invitation, user):
+            raise InvitationForAnotherAddress(invitation.email)
         claimed = (
             Invitation.objects.with_scopes_disabled()
             .filter(pk=invitation.pk)

@@ -5,6 +5,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+# The stored name's suffix, and so the type the logo is served as, comes from
+# the decoded image, never from the uploader's file name.
+LOGO_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
 MAX_LOGO_PIXELS = 4000 * 4000
 
 
@@ -42,3 +45,16 @@ def validate_logo(file) -> None:
             % {"w": width, "h": height},
             code="logo_pixels",
         )
+
+
+def logo_suffix(file) -> str:
+    """The suffix for an uploaded logo, from its decoded format ("" if unreadable)."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            return LOGO_SUFFIXES.get(image.format, "")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return ""
+    finally:
+        file.seek(position)

@@ -197,7 +197,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = OrganisationSettingsForm(request.POST, request.FILES, instance=organisation)
         if form.is_valid():
-            form.save()
+            services.organisation_settings_save(form=form)
             messages.success(request, _("Settings saved."))
             return redirect("organisations:settings", org_slug=organisation.slug)
         # Keep the saved values for the header while the form shows the errors.
@@ -235,8 +235,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         existing_user = User.objects.filter(email__iexact=invitation.email).first()
     signup_form = None
     if request.user.is_authenticated:
+        if not services.invitation_is_for(invitation, request.user):
+            return render(
+                request,
+                "organisations/invitation_other_address.html",
+                {"invitation": invitation},
+                status=403,
+            )
         if request.method == "POST":
-            return _accept(request, token, request.user)
+            return _accept(request, token, request.user, invitation)
     elif existing_user is None:
         signup_form = InvitationSignupForm(
             request.POST if request.method == "POST" else None, email=invitation.email
@@ -248,7 +255,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=signup_form.cleaned_data["password1"],
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return _accept(request, token, user)
+            return _accept(request, token, user, invitation)
 
     already_member = (
         request.user.is_authenticated
@@ -268,11 +275,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _accept(request: HttpRequest, token: str, user: User) -> HttpResponse:
+def _accept(request: HttpRequest, token: str, user: User, invitation: Invitation) -> HttpResponse:
     try:
         membership = services.invitation_accept(token=token, user=user)
     except services.InvitationInvalid:
         return render(request, "organisations/invitation_invalid.html", status=404)
+    except services.InvitationForAnotherAddress:
+        return render(
+            request,
+            "organisations/invitation_other_address.html",
+            {"invitation": invitation},
+            status=403,
+        )
     messages.success(
         request,
         _("Welcome to %(org)s. You joined as %(role)s.")

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -71,13 +72,55 @@ def test_existing_user_is_asked_to_sign_in_then_joins(world):
 
 def test_invitation_works_only_once(world):
     invite(world)
-    first, second = UserFactory(), UserFactory()
+    first = UserFactory(email="newcomer@example.com")
     assert world.client(first).post(accept_url("tok-newcomer@example.com")).status_code == 302
-    response = world.client(second).post(accept_url("tok-newcomer@example.com"))
-    assert response.status_code == 404
-    assert "no longer works" in response.text
+    for client in (world.client(first), world.client(None)):
+        response = client.post(accept_url("tok-newcomer@example.com"))
+        assert response.status_code == 404
+        assert "no longer works" in response.text
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.VIEWER])
+def test_another_account_cannot_take_a_forwarded_invitation(world, role):
+    invite(world, role=role)
+    stranger = UserFactory(email="stranger@example.com")
+    client = world.client(stranger)
+    page = client.get(accept_url("tok-newcomer@example.com"))
+    assert page.status_code == 403
+    assert "newcomer@example.com" in page.text
+    assert "Only that address can accept it" in page.text
+    response = client.post(accept_url("tok-newcomer@example.com"))
+    assert response.status_code == 403
     with scopes_disabled():
-        assert not Membership.objects.filter(user=second).exists()
+        assert not Membership.objects.filter(user=stranger).exists()
+        # Still pending: the invited person can use it.
+        assert Invitation.objects.get(email="newcomer@example.com").is_pending
+
+
+def test_invited_address_accepts_whatever_its_case(world):
+    invite(world)
+    person = UserFactory(email="Newcomer@Example.com")
+    assert world.client(person).post(accept_url("tok-newcomer@example.com")).status_code == 302
+    with scopes_disabled():
+        assert Membership.objects.filter(user=person, organisation=world.ours.org).exists()
+
+
+def test_service_refuses_another_address(world):
+    invite(world)
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(token="tok-newcomer@example.com", user=UserFactory())
+    with scopes_disabled():
+        assert Invitation.objects.get(email="newcomer@example.com").is_pending
+
+
+def test_signing_out_from_the_refusal_comes_back_to_the_invitation(world):
+    invite(world)
+    client = world.client(UserFactory(email="stranger@example.com"))
+    url = accept_url("tok-newcomer@example.com")
+    response = client.post(reverse("logout"), {"next": url})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert "Create your account" in client.get(url).text
 
 
 def test_expired_invitation_is_refused(world):

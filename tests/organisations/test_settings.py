@@ -82,3 +82,34 @@ def test_facilitator_cannot_change_settings(world):
     assert "Your role does not allow this" in response.text
     world.ours.org.refresh_from_db()
     assert world.ours.org.name == "Ours Ltd"
+
+
+def test_logo_is_stored_and_served_as_the_image_it_is_not_as_its_name_says(world, admin_client):
+    response = post(admin_client, settings_url(world), logo=png_file("logo.pdf"))
+    assert response.status_code == 302
+    org = world.ours.org
+    org.refresh_from_db()
+    assert org.logo.name.endswith(".png")
+    logo = admin_client.get(reverse("organisations:logo", args=[org.slug]))
+    assert logo["Content-Type"] == "image/png"
+
+
+def test_replaced_logo_file_is_deleted(world, admin_client, django_capture_on_commit_callbacks):
+    org = world.ours.org
+    with django_capture_on_commit_callbacks(execute=True):
+        post(admin_client, settings_url(world), logo=png_file("first.png"))
+    org.refresh_from_db()
+    first = org.logo.name
+    assert org.logo.storage.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(admin_client, settings_url(world), logo=png_file("second.png"))
+    org.refresh_from_db()
+    second = org.logo.name
+    assert second != first
+    assert org.logo.storage.exists(second)
+    assert not org.logo.storage.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(admin_client, settings_url(world), **{"logo-clear": "on"})
+    org.refresh_from_db()
+    assert not org.logo
+    assert not org.logo.storage.exists(second)
