@@ -26,6 +26,7 @@ from reports.context_plan import choice_label, iso_day
 from reports.models import ReportKind
 from reports.palette import palette
 from roadmap.models import MilestoneKind, MilestoneStatus, RoadmapStatus
+from roadmap.readiness import INDICES, explained
 from roadmap.timeline import short_date
 
 # Landscape sheet sizes in millimetres, and the side margin the CSS uses.
@@ -44,20 +45,6 @@ PART_LABELS = {
     "issue": gettext_lazy("The issue or opportunity"),
     "value_to_participants": gettext_lazy("Value to participants"),
     "value_to_organisation": gettext_lazy("Value to the organisation"),
-}
-INDEX_LABELS = {
-    "overall": gettext_lazy("Overall readiness"),
-    "purpose_strength": gettext_lazy("Purpose strength"),
-    "stakeholder_coverage": gettext_lazy("Stakeholder coverage"),
-    "risk_coverage": gettext_lazy("Risk coverage"),
-    "investment_balance": gettext_lazy("Investment balance"),
-}
-INDEX_HELP = {
-    "overall": gettext_lazy("weighted mean of the four below"),
-    "purpose_strength": gettext_lazy("mean overall score of the chosen purposes"),
-    "stakeholder_coverage": gettext_lazy("share of need weight the purposes address"),
-    "risk_coverage": gettext_lazy("share of high-impact risks with a mitigation"),
-    "investment_balance": gettext_lazy("expected value against investment, capped at 100"),
 }
 PURPOSE_FIELD_LABELS = {
     "title": gettext_lazy("title"),
@@ -298,8 +285,9 @@ def _changes(snapshot: dict) -> dict | None:
         ]
         for key, items in changes["purposes"].items()
     }
+    index_labels = {index.key: index.label for index in INDICES}
     indices = [
-        {**item, "label": str(INDEX_LABELS.get(item["key"], item["key"]))}
+        {**item, "label": str(index_labels.get(item["key"], item["key"]))}
         for item in changes["indices"]
     ]
     return {
@@ -384,14 +372,16 @@ def brief_context(snapshot: dict) -> dict:
     readiness = data["readiness"]
     owners = {m["id"]: m["owner"] for m in data["milestones"]}
     summary_count = min(len(placed), SUMMARY_PURPOSES)
+    currency = data["roadmap"].get("currency") or ""
+    # The overall figure first (the summary shows it large), then the four it is made of.
     indices = [
         {
-            "key": key,
-            "label": str(INDEX_LABELS[key]),
-            "help": str(INDEX_HELP[key]),
-            "value": readiness.get(key),
+            "key": index.key,
+            "label": str(index.label),
+            "help": explained(index, currency=currency),
+            "value": readiness.get(index.key),
         }
-        for key in INDEX_LABELS
+        for index in sorted(INDICES, key=lambda index: index.weight is not None)
     ]
     context.update(
         {

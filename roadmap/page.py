@@ -38,7 +38,7 @@ from roadmap.models import (
 )
 from roadmap.overview import RoadmapOverview, roadmap_overview
 from roadmap.page_cache import cached_svg, digest, fragments, sections_key
-from roadmap.readiness import ADDRESSED_AT, HIGH_IMPACT
+from roadmap.readiness import HIGH_IMPACT, INDICES, explained
 from roadmap.svg import render_investment_value_svg, render_risk_matrix_svg, render_timeline_svg
 from roadmap.timeline import (
     DEFAULT_WIDTH,
@@ -227,47 +227,24 @@ def _indices(overview: RoadmapOverview) -> list[dict]:
         balance_reason += " " + _("Amounts in %(others)s are left out (no exchange rates).") % {
             "others": ", ".join(ready.excluded_currencies)
         }
+    reasons = {
+        "purpose_strength": strength_reason,
+        "stakeholder_coverage": coverage_reason,
+        "risk_coverage": _("No risk is recorded yet."),
+        "investment_balance": balance_reason,
+        "overall": _("Needs at least two of the indices above."),
+    }
+    # The four first, then the overall figure they make.
+    ordered = sorted(INDICES, key=lambda index: index.weight is None)
     return [
         {
-            "key": "purpose_strength",
-            "label": _("Purpose strength"),
-            "value": ready.purpose_strength,
-            "help": _("Mean overall score of the placed purposes in the latest revealed round."),
-            "reason": strength_reason,
-        },
-        {
-            "key": "stakeholder_coverage",
-            "label": _("Stakeholder coverage"),
-            "value": ready.stakeholder_coverage,
-            "help": _(
-                "Share of the needs’ weight that a placed purpose fits %(at)s of 5 or better."
-            )
-            % {"at": f"{ADDRESSED_AT:g}"},
-            "reason": coverage_reason,
-        },
-        {
-            "key": "risk_coverage",
-            "label": _("Risk coverage"),
-            "value": ready.risk_coverage,
-            "help": _("Share of high risks (impact %(high)s or more) with a mitigation.")
-            % {"high": HIGH_IMPACT},
-            "reason": _("No risk is recorded yet."),
-        },
-        {
-            "key": "investment_balance",
-            "label": _("Investment balance"),
-            "value": ready.investment_balance,
-            "help": _("Expected value against investment in %(currency)s, at most 100.")
-            % {"currency": currency},
-            "reason": balance_reason,
-        },
-        {
-            "key": "overall",
-            "label": _("Overall readiness"),
-            "value": ready.overall,
-            "help": _("Weighted mean of the indices above (30, 30, 20, 20)."),
-            "reason": _("Needs at least two of the indices above."),
-        },
+            "key": index.key,
+            "label": str(index.label),
+            "value": getattr(ready, index.key),
+            "help": explained(index, currency=currency),
+            "reason": reasons[index.key],
+        }
+        for index in ordered
     ]
 
 

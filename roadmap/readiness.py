@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from math import floor
 
+from django.utils.translation import gettext_lazy
+
 from roadmap.models import MilestoneKind
 
 # A need counts as addressed when at least one chosen purpose fits it this
@@ -19,14 +21,72 @@ ADDRESSED_AT = 3.0
 # A risk is high from this impact up, whatever its likelihood: a board wants
 # every severe consequence to have a plan, likely or not.
 HIGH_IMPACT = 4
-OVERALL_WEIGHTS = {
-    "purpose_strength": 30,
-    "stakeholder_coverage": 30,
-    "risk_coverage": 20,
-    "investment_balance": 20,
-}
 # Fewer defined indices than this and an overall figure would just repeat one.
 OVERALL_MIN_DEFINED = 2
+
+
+@dataclass(frozen=True)
+class IndexMeaning:
+    """What one index is called, how much it counts in the overall figure, what it means.
+
+    The roadmap page and the board brief both read these, so a board member
+    reads the same words in both.
+    """
+
+    key: str
+    label: str
+    weight: int | None  # in the overall figure; None for the overall figure itself
+    meaning: str  # may name %(at)s, %(high)s, %(currency)s and %(weights)s
+
+
+INDICES = (
+    IndexMeaning(
+        "purpose_strength",
+        gettext_lazy("Purpose strength"),
+        30,
+        gettext_lazy("Mean overall score of the placed purposes in the latest revealed round."),
+    ),
+    IndexMeaning(
+        "stakeholder_coverage",
+        gettext_lazy("Stakeholder coverage"),
+        30,
+        gettext_lazy(
+            "Share of the needs’ weight that a placed purpose fits %(at)s of 5 or better."
+        ),
+    ),
+    IndexMeaning(
+        "risk_coverage",
+        gettext_lazy("Risk coverage"),
+        20,
+        gettext_lazy("Share of high risks (impact %(high)s or more) with a mitigation."),
+    ),
+    IndexMeaning(
+        "investment_balance",
+        gettext_lazy("Investment balance"),
+        20,
+        gettext_lazy("Expected value against investment in %(currency)s, at most 100."),
+    ),
+    IndexMeaning(
+        "overall",
+        gettext_lazy("Overall readiness"),
+        None,
+        gettext_lazy("Weighted mean of the other four (%(weights)s)."),
+    ),
+)
+OVERALL_WEIGHTS = {index.key: index.weight for index in INDICES if index.weight is not None}
+
+
+def explained(index: IndexMeaning, *, currency: str) -> str:
+    """The index's meaning in words, with this roadmap's figures filled in."""
+    weights = ", ".join(
+        f"{other.label} {other.weight} %" for other in INDICES if other.weight is not None
+    )
+    return str(index.meaning) % {
+        "at": f"{ADDRESSED_AT:g}",
+        "high": HIGH_IMPACT,
+        "currency": currency,
+        "weights": weights,
+    }
 
 
 def round_half_up(value: float) -> int:
