@@ -191,6 +191,9 @@ def _ranking(data: dict, purposes_by_id: dict) -> list[dict]:
 
 
 def _heat_cell(cell: dict, *, characteristic: str | None = None) -> dict:
+    if "heat" in cell:
+        return cell
+    # Snapshots taken before the heat level was stored with each cell.
     mean = cell["mean"]
     heat = None
     if mean is not None:
@@ -233,10 +236,24 @@ def _heatmap_tables(data: dict, purposes_by_id: dict) -> list[dict]:
     return tables
 
 
+def _criterion(item: dict, statements: dict) -> str:
+    """A disagreement's need or characteristic, in the brief's language."""
+    if item.get("need") is not None:
+        return statements.get(item["need"], "?")
+    if item.get("characteristic"):
+        return choice_label(Characteristic, item["characteristic"])
+    return item.get("criterion", "")  # snapshots that stored the words
+
+
 def _disagreements(data: dict, purposes_by_id: dict) -> list[dict]:
     grid = data.get("heatmap") or {}
+    statements = {line["id"]: line["statement"] for line in grid.get("needs", [])}
     return [
-        {**item, "purpose": purposes_by_id.get(item["purpose"], {"title": "?"})}
+        {
+            **item,
+            "purpose": purposes_by_id.get(item["purpose"], {"title": "?"}),
+            "criterion": _criterion(item, statements),
+        }
         for item in grid.get("disagreements", [])
     ]
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from organisations.models import Organisation
-from purposes.models import PURPOSE_PARTS, Characteristic, Purpose, PurposeStatus
-from purposes.scoring.presentation import heatmap
+from purposes.models import PURPOSE_PARTS, Purpose, PurposeStatus
+from purposes.scoring.results import HeatCell, heatmap_data
 from reports.changes import what_changed
 from roadmap.models import KIND_COLUMNS, MONEY_KINDS, Milestone, Roadmap
 from roadmap.overview import RoadmapOverview, roadmap_overview
@@ -122,41 +122,42 @@ def _results(overview: RoadmapOverview) -> list[dict]:
     ]
 
 
-def _cell(cell: dict) -> dict:
-    return {"mean": _score(cell["mean"]), "spread": cell["spread"], "flag": cell["flag"]}
+def _cell(cell: HeatCell) -> dict:
+    return {"mean": _score(cell.mean), "heat": cell.heat, "spread": cell.spread, "flag": cell.flag}
 
 
 def _heatmap(overview: RoadmapOverview) -> dict | None:
+    """The round's heatmap as data: ids, keys and numbers; the brief puts it in words."""
     if overview.round is None:
         return None
-    grid = heatmap(overview.round, overview.results)
-    # heatmap() lists disagreements with the criterion's words; we keep keys too.
-    characteristic_labels = {str(c.label): c.value for c in Characteristic}
+    grid = heatmap_data(overview.round, overview.results)
+    needs = {need.pk: need for need in overview.round.needs}
+    names = {user.pk: user.display_name for user in overview.round.executives}
     return {
-        "columns": [purpose.pk for purpose in grid["columns"]],
+        "columns": grid.purpose_ids,
         "needs": [
             {
-                "id": line["need"].pk,
-                "statement": line["need"].statement,
-                "community": line["need"].community.name,
-                "weight": line["need"].weight,
-                "cells": [_cell(cell) for cell in line["cells"]],
+                "id": need_id,
+                "statement": needs[need_id].statement,
+                "community": needs[need_id].community.name,
+                "weight": needs[need_id].weight,
+                "cells": [_cell(cell) for cell in cells],
             }
-            for line in grid["need_lines"]
+            for need_id, cells in grid.need_lines
         ],
         "characteristics": [
-            {"key": characteristic.value, "cells": [_cell(cell) for cell in line["cells"]]}
-            for characteristic, line in zip(Characteristic, grid["char_lines"], strict=True)
+            {"key": key, "cells": [_cell(cell) for cell in cells]}
+            for key, cells in grid.characteristic_lines
         ],
         "disagreements": [
             {
-                "purpose": item["purpose"].pk,
-                "criterion": str(item["criterion"]),
-                "characteristic": characteristic_labels.get(str(item["criterion"]), ""),
-                "spread": item["spread"],
-                "scores": [[name, value] for name, value in item["scores"]],
+                "purpose": item.purpose_id,
+                "need": item.need_id,
+                "characteristic": item.characteristic or "",
+                "spread": item.spread,
+                "scores": [[names.get(scorer, "?"), value] for scorer, value in item.scores],
             }
-            for item in grid["disagreements"]
+            for item in grid.disagreements
         ],
     }
 

@@ -7,8 +7,6 @@ rounds. The heatmap is shared with the board brief, so both show the same
 cells.
 """
 
-from collections import defaultdict
-
 from django.db.models import Count, Max
 from django.http import QueryDict
 from django.template.defaultfilters import floatformat
@@ -25,7 +23,7 @@ from purposes.models import (
 )
 from purposes.scoring import formulas, levels
 from purposes.scoring.forms import PurposeStatusForm
-from purposes.scoring.results import RoundData, is_revealed
+from purposes.scoring.results import HeatCell, RoundData, heatmap_data, is_revealed
 
 CHARACTERISTICS = list(Characteristic)
 DISAGREEMENTS_LISTED = 12
@@ -185,99 +183,58 @@ def disagreements(data: RoundData, results: list[formulas.PurposeResult]) -> dic
     }
 
 
-def _scores_by_cell(rows: list[tuple], names: dict[int, str]) -> dict:
-    """``{(purpose, criterion): [(name, score), …]}``, lowest score first, then by name."""
-    cells: dict = defaultdict(list)
-    for purpose, criterion, scorer, value in rows:
-        cells[purpose, criterion].append((names.get(scorer, "?"), value))
-    for scores in cells.values():
-        scores.sort(key=lambda pair: (pair[1], pair[0]))
-    return cells
-
-
-def _cell(mean: float | None, heat: int | None, spread: int | None, flagged: bool) -> dict:
+def _cell(cell: HeatCell) -> dict:
     """One heatmap cell, its class and text made here: the page draws hundreds."""
-    css = "heat heat-none" if heat is None else f"heat heat-{heat}"
+    css = "heat heat-none" if cell.heat is None else f"heat heat-{cell.heat}"
     return {
-        "mean": mean,
-        "heat": heat,
-        "spread": spread,
-        "flag": flagged,
-        "css": css + " disagree" if flagged else css,
-        "text": None if mean is None else floatformat(mean, 1),
+        "mean": cell.mean,
+        "heat": cell.heat,
+        "spread": cell.spread,
+        "flag": cell.flag,
+        "css": css + " disagree" if cell.flag else css,
+        "text": None if cell.mean is None else floatformat(cell.mean, 1),
         "flag_label": (
-            _("disagreement: scores %(spread)s points apart") % {"spread": spread}
-            if flagged
+            _("disagreement: scores %(spread)s points apart") % {"spread": cell.spread}
+            if cell.flag
             else ""
         ),
     }
 
 
 def heatmap(data: RoundData, results: list[formulas.PurposeResult]) -> dict:
-    """Cells of the purposes × needs (and characteristics) heatmap, in ranked order.
-
-    Every row of scores is visited once: the page must stay quick for a
-    round of 10 purposes × 20 needs × 8 executives, where most cells differ.
-    """
-    by_pk = {p.pk: p for p in data.purposes}
+    """The heatmap (``results.heatmap_data``) in the results page's words, in ranked order."""
+    grid = heatmap_data(data, results)
+    purposes = {p.pk: p for p in data.purposes}
+    needs = {n.pk: n for n in data.needs}
     names = {user.pk: user.display_name for user in data.executives}
-    columns = [by_pk[result.purpose] for result in results]
-    need_scores = _scores_by_cell(data.need_rows, names)
-    char_scores = _scores_by_cell(data.char_rows, names)
-
-    need_lines = []
-    disagreements = []
-    for need in data.needs:
-        cells = []
-        for result in results:
-            mean = result.need_means[need.pk]
-            spread = result.need_spreads[need.pk]
-            flagged = formulas.is_disagreement(spread)
-            cells.append(_cell(mean, formulas.heat_level(mean), spread, flagged))
-            if flagged:
-                disagreements.append(
-                    {
-                        "purpose": by_pk[result.purpose],
-                        "criterion": need.statement,
-                        "spread": spread,
-                        "scores": need_scores[result.purpose, need.pk],
-                    }
-                )
-        need_lines.append({"need": need, "cells": cells})
-    char_lines = []
-    for characteristic in CHARACTERISTICS:
-        cells = []
-        for result in results:
-            mean = result.char_means[characteristic.value]
-            spread = result.char_spreads[characteristic.value]
-            flagged = formulas.is_disagreement(spread)
-            share = None
-            if mean is not None:
-                share = formulas.characteristic_share(characteristic.value, mean)
-            heat = None if share is None else formulas.heat_level(share * 5)
-            cells.append(_cell(mean, heat, spread, flagged))
-            if flagged:
-                disagreements.append(
-                    {
-                        "purpose": by_pk[result.purpose],
-                        "criterion": characteristic.label,
-                        "spread": spread,
-                        "scores": char_scores[result.purpose, characteristic.value],
-                    }
-                )
-        char_lines.append(
-            {
-                "label": characteristic.label,
-                "inverse": characteristic == Characteristic.RISK,
-                "cells": cells,
-            }
-        )
-    disagreements.sort(key=lambda d: (-d["spread"], d["purpose"].title, d["criterion"]))
+    characteristics = {c.value: c for c in Characteristic}
     return {
-        "columns": columns,
-        "need_lines": need_lines,
-        "char_lines": char_lines,
-        "disagreements": disagreements,
+        "columns": [purposes[pk] for pk in grid.purpose_ids],
+        "need_lines": [
+            {"need": needs[need_id], "cells": [_cell(cell) for cell in cells]}
+            for need_id, cells in grid.need_lines
+        ],
+        "char_lines": [
+            {
+                "label": characteristics[key].label,
+                "inverse": key == Characteristic.RISK,
+                "cells": [_cell(cell) for cell in cells],
+            }
+            for key, cells in grid.characteristic_lines
+        ],
+        "disagreements": [
+            {
+                "purpose": purposes[item.purpose_id],
+                "criterion": (
+                    needs[item.need_id].statement
+                    if item.need_id is not None
+                    else characteristics[item.characteristic].label
+                ),
+                "spread": item.spread,
+                "scores": [(names.get(scorer, "?"), value) for scorer, value in item.scores],
+            }
+            for item in grid.disagreements
+        ],
     }
 
 
