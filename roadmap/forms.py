@@ -16,6 +16,7 @@ from communities.models import Community
 from organisations.models import Organisation, User
 from purposes.models import Purpose, PurposeStatus
 from roadmap import services
+from roadmap.milestone_rules import MilestoneDetails, milestone_errors
 from roadmap.models import (
     MAX_ROADMAP_YEARS,
     CommunityMetric,
@@ -392,7 +393,7 @@ class MilestoneForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end cannot come before the start."))
         fields_of_kind = KIND_FORM_FIELDS[kind]
-        for name, message in services.milestone_errors(kind, self.details()).items():
+        for name, message in milestone_errors(kind, self.details()).items():
             # Money errors name the model column; show them on this kind's field.
             field = next(
                 (f for f in fields_of_kind if _MONEY_FIELDS.get(f) == name),
@@ -402,7 +403,7 @@ class MilestoneForm(forms.Form):
                 self.add_error(field, message)
         return cleaned
 
-    def details(self) -> services.MilestoneDetails:
+    def details(self) -> MilestoneDetails:
         """This kind's details from the cleaned data (the other kinds' fields are ignored)."""
         data = self.cleaned_data
         kind = data.get("kind")
@@ -417,7 +418,7 @@ class MilestoneForm(forms.Form):
             if value == "" and column in ("decision_area", "currency"):
                 value = None
             values[column] = value
-        return services.MilestoneDetails(**values)
+        return MilestoneDetails(**values)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

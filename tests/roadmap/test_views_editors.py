@@ -275,6 +275,27 @@ def test_a_milestone_missing_its_kinds_details_is_refused_on_that_field(
         assert not Milestone.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("community", "metric_label"),
+        ("value", "value_metric"),
+        ("decision", "decision_text"),
+    ],
+)
+@pytest.mark.parametrize("bad", ["x" * 100_000, "nul \x00 inside"])
+def test_a_text_the_form_refuses_gets_its_message_not_a_500(
+    roadmap, facilitator, kind, field, bad
+):
+    response = facilitator.post(
+        _url("milestone_create", roadmap), _milestone_data(kind, **{field: bad}), **HTMX
+    )
+    assert response.status_code == 422
+    assert f'id="id_msnew_{field}_error" class="field-error">' in response.content.decode()
+    with scopes_disabled():
+        assert not Milestone.objects.exists()
+
+
 def test_a_milestone_without_a_kind_says_so(roadmap, facilitator):
     response = facilitator.post(
         _url("milestone_create", roadmap), {"title": "Something", "start": "2026-01-01"}, **HTMX
