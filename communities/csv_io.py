@@ -8,22 +8,19 @@ the whole file or nothing.
 
 import csv
 import io
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from common.spreadsheet import from_spreadsheet, spreadsheet_safe
+from common.text import text_problem
 from communities.models import CommunityKind
 
 COLUMNS = ("community", "kind", "description", "estimated_size", "need", "weight", "evidence")
 MAX_FILE_BYTES = 1024 * 1024
 MAX_REPORTED_ERRORS = 50
 NAME_MAX, STATEMENT_MAX, TEXT_MAX = 120, 300, 2000
-
-# Binary junk, and NUL which PostgreSQL refuses to store in text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -336,8 +333,9 @@ def parse_communities_csv(
             data_rows += 1
             if len(cells) > width and not any(cells[width:]):
                 cells = cells[:width]  # trailing empty cells some spreadsheets add
-            if any(_CONTROL.search(cell) for cell in cells):
-                parser.error(number, _("contains control characters (such as NUL)."))
+            problem = next(filter(None, map(text_problem, cells)), None)
+            if problem:
+                parser.error(number, problem + ".")
                 continue
             if len(cells) != width:
                 parser.error(

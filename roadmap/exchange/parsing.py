@@ -15,6 +15,7 @@ import jsonschema
 from django.utils.translation import gettext as _
 
 from common.limits import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_KEYS
+from common.text import text_problem
 from roadmap.exchange.schema import FORMAT, SCHEMA_VERSION, export_schema
 
 # Below the 2.5 MB every request body is held to (REQUEST_MAX_BYTES), so the
@@ -316,6 +317,9 @@ def load_document(data: bytes) -> dict:
                 )
             ]
         )
+    problems = _text_problems(document)
+    if problems:
+        raise ImportInvalid(problems)
     problems = sorted(
         (
             problem
@@ -327,3 +331,24 @@ def load_document(data: bytes) -> dict:
     if problems:
         raise ImportInvalid(unique_problems(problems))
     return document
+
+
+def _text_problems(document: object) -> list[Problem]:
+    """Every key and text the app could not store or show again (NUL, lone surrogates)."""
+    problems = []
+    pending: list[tuple[tuple, object]] = [((), document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                problem = text_problem(key)
+                if problem:
+                    problems.append(Problem(pointer(path), _("A field name %s.") % problem))
+                pending.append(((*path, key), item))
+        elif isinstance(value, list):
+            pending.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                problems.append(Problem(pointer(path), _("The text %s.") % problem))
+    return sorted(unique_problems(problems), key=_path_key)

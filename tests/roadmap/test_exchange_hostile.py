@@ -69,3 +69,26 @@ def test_an_escaped_quote_does_not_end_a_string():
     text = '\\"' + ":" * 200_000
     data = ('{"format":"purpose-roadmap","roadmap":{"title":"' + text + '"}}').encode()
     assert "fields" not in refusal(data)
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("nul \u0000 inside", "control characters"),
+        ("bell \u0007", "control characters"),
+        ("\ud800 alone", "lone surrogate"),
+    ],
+)
+def test_text_the_app_could_not_store_or_show_is_refused_with_its_place(text, words):
+    document = {"format": "purpose-roadmap", "roadmap": {"title": text, "phases": []}}
+    data = json.dumps(document).encode()
+    with pytest.raises(ImportInvalid) as caught:
+        load_document(data)
+    [problem] = caught.value.problems
+    assert problem.path == "/roadmap/title"
+    assert words in problem.message
+
+
+def test_a_field_name_with_a_nul_is_refused():
+    data = b'{"format":"purpose-roadmap","roadmap":{"ti\\u0000tle":"x"}}'
+    assert "A field name contains control characters" in refusal(data)
