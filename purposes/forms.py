@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import ModelMultipleChoiceField
 from communities.models import Community
 from organisations.models import Organisation
 from purposes.hints import FIELD_LABELS, MAX_STATEMENT_WORDS, PART_QUESTIONS
@@ -44,7 +45,7 @@ class PurposeForm(forms.Form):
     value_to_organisation = _text(
         "value_to_organisation", help_text=PART_QUESTIONS["value_to_organisation"]
     )
-    communities = forms.ModelMultipleChoiceField(
+    communities = ModelMultipleChoiceField(
         label=_("Communities it targets"),
         queryset=Community.objects.none(),
         required=False,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import ModelMultipleChoiceField
 from communities.models import Need
 from organisations.models import Organisation, User
 from organisations.permissions import Perm, role_has
@@ -13,7 +14,7 @@ from purposes.scoring.services import SCORING_ROLES
 DEFAULT_SCORING_ROLES = [role for role in SCORING_ROLES if not role_has(role, Perm.RUN_WORKSHOP)]
 
 
-class NeedChoiceField(forms.ModelMultipleChoiceField):
+class NeedChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, need: Need) -> str:
         return _("%(need)s (%(community)s, weight %(weight)s)") % {
             "need": need.statement,
@@ -22,14 +23,14 @@ class NeedChoiceField(forms.ModelMultipleChoiceField):
         }
 
 
-class ExecutiveChoiceField(forms.ModelMultipleChoiceField):
+class ExecutiveChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, user: User) -> str:
         return user.display_name
 
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Name of the round"), max_length=120)
-    purposes = forms.ModelMultipleChoiceField(
+    purposes = ModelMultipleChoiceField(
         label=_("Purposes to score"),
         queryset=Purpose.objects.none(),
         widget=forms.CheckboxSelectMultiple,

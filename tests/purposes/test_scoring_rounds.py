@@ -93,6 +93,25 @@ def test_foreign_choices_are_a_form_error_and_nothing_is_saved(world, material, 
         assert not ScoringRound.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["purposes", "needs", "executives"])
+@pytest.mark.parametrize("huge", [10**23, -(10**23), 2**63])
+def test_an_id_beyond_64_bits_gets_the_fields_message(world, material, field, huge):
+    shortlisted, _draft, needs = material
+    data = {
+        "name": "Overflow",
+        "purposes": [shortlisted.pk],
+        "needs": [needs[0].pk],
+        "executives": [world.ours.user(Role.EXECUTIVE).pk],
+        "fit_weight_percent": 50,
+    }
+    data[field] = [*data[field], huge]
+    response = world.client(world.ours.user(Role.FACILITATOR)).post(_url("new"), data)
+    assert response.status_code == 422
+    assert f"“{huge}” is not a valid value." in response.context["form"].errors[field]
+    with scopes_disabled():
+        assert not ScoringRound.objects.exists()
+
+
 def test_viewer_cannot_be_a_scorer(world, material):
     shortlisted, _draft, needs = material
     data = {
