@@ -16,7 +16,7 @@ from communities.models import Community
 from organisations.models import Organisation, User
 from purposes.models import Purpose, PurposeStatus
 from roadmap import services
-from roadmap.milestone_rules import MilestoneDetails, milestone_errors
+from roadmap.milestone_rules import MilestoneDetails, milestone_date_errors, milestone_errors
 from roadmap.models import (
     MAX_ROADMAP_YEARS,
     CommunityMetric,
@@ -29,7 +29,6 @@ from roadmap.models import (
     RiskCategory,
     Roadmap,
     RoadmapStatus,
-    add_years,
 )
 
 
@@ -489,13 +488,9 @@ class MilestoneShiftForm(forms.Form):
         if start is None:
             raise forms.ValidationError(_("Say where to move the milestone."))
         # Far outside the roadmap is a slip of the hand, not a plan.
-        earliest = add_years(self.roadmap.start, -1)
-        latest = add_years(self.roadmap.end, 1)
-        if not earliest <= start <= latest:
-            raise forms.ValidationError(
-                _("Keep the milestone between %(earliest)s and %(latest)s.")
-                % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
-            )
+        errors = milestone_date_errors(start, None, roadmap=self.roadmap)
+        if errors:
+            raise forms.ValidationError(errors["start"])
         cleaned["new_start"] = start
         return cleaned
 

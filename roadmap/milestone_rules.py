@@ -19,9 +19,33 @@ from roadmap.models import (
     InvestmentKind,
     MilestoneKind,
     RiskCategory,
+    add_years,
 )
 
 CURRENCY_LENGTH = 3
+# A milestone may sit a little outside its roadmap (a risk reviewed just
+# after it ends, a decision taken just before it starts); further out is a
+# slip of the hand. Form, move, import and API all use this one window.
+MARGIN_YEARS = 1
+
+
+def milestone_window(roadmap) -> tuple[date, date]:
+    """The first and last day a milestone of ``roadmap`` may start or end on."""
+    return add_years(roadmap.start, -MARGIN_YEARS), add_years(roadmap.end, MARGIN_YEARS)
+
+
+def milestone_date_errors(start: date, end: date | None, *, roadmap) -> dict[str, str]:
+    """A sentence for a start or end outside the roadmap's window."""
+    earliest, latest = milestone_window(roadmap)
+    message = _("Keep the milestone between %(earliest)s and %(latest)s.") % {
+        "earliest": earliest.isoformat(),
+        "latest": latest.isoformat(),
+    }
+    if not earliest <= start <= latest:
+        return {"start": message}
+    if end is not None and end > latest:
+        return {"end": message}
+    return {}
 
 
 @dataclass

@@ -20,6 +20,10 @@ from organisations.models import Organisation, fields_except
 from purposes.models import Purpose
 
 MAX_ROADMAP_YEARS = 5
+# Roadmaps plan within these years: far enough for any real plan, and far
+# from the calendar's edges, so a month's step, a year's margin or an
+# iCalendar feed never runs off the end of Python's dates.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 CURRENCY_REGEX = r"^[A-Z]{3}$"
 currency_validator = RegexValidator(
     CURRENCY_REGEX, _("Use a three-letter ISO 4217 code such as EUR or USD."), code="currency"
@@ -101,6 +105,15 @@ class Roadmap(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        for name in ("start", "end"):
+            day = getattr(self, name)
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise ValidationError(
+                    {
+                        name: _("Choose a date between %(first)s and %(last)s.")
+                        % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                    }
+                )
         if self.start and self.end:
             if self.end <= self.start:
                 raise ValidationError({"end": _("The end must come after the start.")})

@@ -27,6 +27,7 @@ from roadmap.milestone_rules import (
     CURRENCY_LENGTH,
     MilestoneDetails,
     kind_values,
+    milestone_date_errors,
     milestone_errors,
 )
 from roadmap.models import (
@@ -90,6 +91,10 @@ def roadmap_dates_errors(start: date | None, end: date | None) -> dict[str, str]
     """Messages for a roadmap's dates: the end after the start, at most five years on."""
     if start is None or end is None:
         return {}
+    try:
+        Roadmap(start=start, end=end).clean()
+    except ValidationError as error:
+        return {name: " ".join(messages) for name, messages in error.message_dict.items()}
     if end <= start:
         return {"end": _("The end must come after the start.")}
     latest = add_years(start, MAX_ROADMAP_YEARS)
@@ -369,6 +374,7 @@ def placement_move(
 def _check_milestone(
     organisation: Organisation,
     *,
+    roadmap: Roadmap,
     kind: str,
     title: str,
     start: date,
@@ -389,6 +395,8 @@ def _check_milestone(
         errors["start"] = _("Give a date.")
     elif end is not None and end < start:
         errors["end"] = _("The end cannot come before the start.")
+    else:
+        errors.update(milestone_date_errors(start, end, roadmap=roadmap))
     if errors:
         raise ValidationError(errors)
     _check_member(organisation, owner, "owner")
@@ -424,6 +432,7 @@ def milestone_create(
     details = details or MilestoneDetails()
     _check_milestone(
         organisation,
+        roadmap=roadmap,
         kind=kind,
         title=title,
         start=start,
@@ -474,6 +483,7 @@ def milestone_update(
     details = details or MilestoneDetails()
     _check_milestone(
         organisation,
+        roadmap=milestone.roadmap,
         kind=kind,
         title=title,
         start=start,
@@ -525,8 +535,12 @@ def milestone_move(*, organisation: Organisation, milestone: Milestone, start: d
     """Move a milestone to a new date; a stretch keeps its length."""
     _check_org(organisation, milestone)
     length = (milestone.end - milestone.start) if milestone.end else None
+    end = start + length if length and start <= date.max - length else None
+    errors = milestone_date_errors(start, end, roadmap=milestone.roadmap)
+    if errors:
+        raise ValidationError(errors)
     milestone.start = start
-    milestone.end = start + length if length else None
+    milestone.end = end
     with transaction.atomic():
         milestone.save(update_fields=["start", "end", "updated_at"])
         _touch(milestone.roadmap)

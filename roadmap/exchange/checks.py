@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from roadmap.dependencies import Edge, find_cycle
 from roadmap.exchange.parsing import Problem, pointer
 from roadmap.exchange.schema import parse_date, parse_timestamp
+from roadmap.milestone_rules import milestone_date_errors
 from roadmap.models import Roadmap
 
 
@@ -211,12 +212,10 @@ class _Checker:
             m_start, m_end = parse_date(milestone["start"]), parse_date(milestone.get("end"))
             if m_end is not None and m_end < m_start:
                 self.problem([*where, "end"], _("the end cannot come before the start."))
-            elif m_start < start or (m_end or m_start) > end:
-                self.problem(
-                    [*where, "start" if m_start < start else "end"],
-                    _("the milestone “%(title)s” must lie within the roadmap (%(within)s).")
-                    % {"title": milestone["title"], "within": within},
-                )
+            else:
+                window = Roadmap(start=start, end=end)
+                for name, message in milestone_date_errors(m_start, m_end, roadmap=window).items():
+                    self.problem([*where, name], message)
 
         seen: set[tuple[int, int]] = set()
         edges = []

@@ -11,7 +11,7 @@ security model is in ``docs/exchange.md``.
 import re
 import secrets
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -180,7 +180,9 @@ def roadmap_calendar(
         event.add("last-modified", m.updated_at)
         event.add("created", m.created_at)
         event.add("dtstart", m.start)
-        event.add("dtend", m.finish + timedelta(days=1))
+        # All-day events end the day after; a milestone stored on the calendar's
+        # last day (before dates were bounded) ends on it rather than break the feed.
+        event.add("dtend", m.finish + timedelta(days=1) if m.finish < date.max else m.finish)
         event.add("summary", f"{m.get_kind_display()}: {m.title}")
         event.add("categories", [str(m.get_kind_display())])
         # A milestone is a reminder, not a meeting: it does not make anyone busy.

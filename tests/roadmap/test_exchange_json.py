@@ -419,11 +419,31 @@ def test_overlapping_phases_and_dates_outside_the_roadmap_are_refused(world):
     document["roadmap"]["phases"].append(
         {"id": 9, "name": "Later", "start": "2029-01-01", "end": "2029-06-30"}
     )
-    document["roadmap"]["milestones"][0]["start"] = "2025-06-01"
+    # The milestone window is the form's: the roadmap and a year either side.
+    document["roadmap"]["milestones"][0]["start"] = "2024-12-31"
+    document["roadmap"]["milestones"][1]["start"] = "2025-01-01"
     problems = {p.path: p.message for p in problems_of(as_bytes(document), world.ours)}
     assert "overlaps “Pilot”" in problems["/roadmap/phases/1"]
     assert "within the roadmap (2026-01-01 to 2028-12-31)" in problems["/roadmap/phases/2"]
-    assert "within the roadmap" in problems["/roadmap/milestones/0/start"]
+    assert "between 2025-01-01 and 2029-12-31" in problems["/roadmap/milestones/0/start"]
+    assert "/roadmap/milestones/1/start" not in problems
+
+
+@pytest.mark.parametrize("start, end", [("0001-01-01", "0002-01-01"), ("9995-01-01", "9999-12-31")])
+def test_a_roadmap_at_the_calendars_edges_is_refused_with_a_message(world, start, end):
+    document = export(build_roadmap_for_export(world.ours, milestones=0))
+    document["roadmap"].update(start=start, end=end, phases=[])
+    problems = {p.path: p.message for p in problems_of(as_bytes(document), world.ours)}
+    assert "between 1900 and 2199" in " ".join(problems.values())
+
+
+def test_a_milestone_far_outside_its_roadmap_is_refused_on_import(world):
+    document = export(build_roadmap_for_export(world.ours, milestones=2))
+    document["roadmap"]["milestones"][0]["start"] = "0001-01-01"
+    document["roadmap"]["milestones"][1]["end"] = "9999-12-31"
+    problems = {p.path: p.message for p in problems_of(as_bytes(document), world.ours)}
+    assert "Keep the milestone between" in problems["/roadmap/milestones/0/start"]
+    assert "Keep the milestone between" in problems["/roadmap/milestones/1/end"]
 
 
 def test_a_roadmap_longer_than_five_years_is_refused(world):

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from organisations.permissions import Role
 from roadmap.exchange import ical
-from roadmap.models import Roadmap
+from roadmap.models import Milestone, Roadmap
 from tests.support.factories import CommunityFactory, PurposeFactory
 from tests.support.roadmap_builders import build_roadmap_for_export
 from tests.support.roadmap_factories import (
@@ -285,3 +285,13 @@ def test_services_work_outside_a_scope_and_touch_only_their_roadmap(world):
     ical.roadmap_feed_revoke(roadmap=ours)
     assert ical.roadmap_for_token(token) is None
     assert _token(theirs) is None
+
+
+def test_the_feed_never_breaks_on_dates_stored_at_the_calendars_edges(roadmap, facilitator, world):
+    # Rows written before dates were bounded (or by hand in the database).
+    with scopes_disabled():
+        Milestone.objects.filter(roadmap=roadmap).update(start=date(1, 1, 1), end=date.max)
+    _act(facilitator, roadmap, "create")
+    response = world.client(None).get(_feed_url(_token(roadmap)))
+    assert response.status_code == 200
+    assert all(e.decoded("dtend") == date.max for e in _events(response).values())

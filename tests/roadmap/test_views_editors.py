@@ -284,14 +284,22 @@ def test_a_milestone_missing_its_kinds_details_is_refused_on_that_field(
     ],
 )
 @pytest.mark.parametrize("bad", ["x" * 100_000, "nul \x00 inside"])
-def test_a_text_the_form_refuses_gets_its_message_not_a_500(
-    roadmap, facilitator, kind, field, bad
-):
+def test_a_text_the_form_refuses_gets_its_message_not_a_500(roadmap, facilitator, kind, field, bad):
     response = facilitator.post(
         _url("milestone_create", roadmap), _milestone_data(kind, **{field: bad}), **HTMX
     )
     assert response.status_code == 422
     assert f'id="id_msnew_{field}_error" class="field-error">' in response.content.decode()
+    with scopes_disabled():
+        assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31", "2020-01-01"])
+def test_a_milestone_far_outside_the_roadmap_is_refused_on_its_date(roadmap, facilitator, start):
+    data = _milestone_data("community", start=start)
+    response = facilitator.post(_url("milestone_create", roadmap), data, **HTMX)
+    assert response.status_code == 422
+    assert "Keep the milestone between" in response.content.decode()
     with scopes_disabled():
         assert not Milestone.objects.exists()
 

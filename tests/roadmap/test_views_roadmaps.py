@@ -61,6 +61,8 @@ def test_a_facilitator_creates_a_roadmap_and_lands_on_its_phases(world):
         ({"title": ""}, "title", "This field is required."),
         ({"currency": "E1"}, "currency", "three-letter ISO 4217 code"),
         ({"status": "secret"}, "status", "Select a valid choice"),
+        ({"start": "0001-01-01", "end": "0003-01-01"}, "start", "between 1900 and 2199"),
+        ({"start": "9998-01-01", "end": "9999-12-31"}, "start", "between 1900 and 2199"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_on_its_field(world, overrides, field, message):
