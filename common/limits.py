@@ -13,3 +13,12 @@ JSON_MAX_BYTES = 2 * 1024 * 1024
 JSON_MAX_KEYS = 100_000
 # Objects and arrays inside one another. Our export nests six deep.
 JSON_MAX_DEPTH = 32
+
+# Stakeholders and needs, per organisation. A scoring round asks every
+# executive about every need: 200 is far beyond a workshop, and the pages and
+# the brief stay quick (48,606 needs once made the communities page 99.6 MB).
+# An export at these counts fits in NEEDS_CSV_MAX_BYTES unless its texts are
+# at their longest and mostly characters of three or more bytes.
+MAX_COMMUNITIES = 30
+MAX_NEEDS = 200
+NEEDS_CSV_MAX_BYTES = 2 * 1024 * 1024

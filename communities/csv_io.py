@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from common.limits import NEEDS_CSV_MAX_BYTES
 from common.spreadsheet import from_spreadsheet, spreadsheet_safe
 from common.text import text_problem
 from communities.models import CommunityKind
 
 COLUMNS = ("community", "kind", "description", "estimated_size", "need", "weight", "evidence")
-MAX_FILE_BYTES = 1024 * 1024
+MAX_FILE_BYTES = NEEDS_CSV_MAX_BYTES
 MAX_REPORTED_ERRORS = 50
 NAME_MAX, STATEMENT_MAX, TEXT_MAX = 120, 300, 2000
 
@@ -304,7 +305,7 @@ def parse_communities_csv(
     them may leave ``kind`` empty. Raises ``CsvInvalid`` listing every problem.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise CsvInvalid([RowError(None, _("The file is larger than 1 MB."))])
+        raise CsvInvalid([RowError(None, _("The file is larger than 2 MB."))])
     text = _decode(data)
     if not text.strip():
         raise CsvInvalid([RowError(None, _("The file is empty."))])

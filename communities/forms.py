@@ -93,11 +93,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-        help_text=_("UTF-8 CSV, at most 1 MB."),
+        help_text=_("UTF-8 CSV, at most 2 MB."),
     )
 
     def clean_file(self):
         file = self.cleaned_data["file"]
         if file.size > csv_io.MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB."))
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
         return file

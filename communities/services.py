@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.limits import MAX_COMMUNITIES, MAX_NEEDS
 from communities import csv_io
 from communities.models import Community, Need
 from organisations import audit
@@ -30,8 +31,35 @@ class WrongOrganisation(Exception):
     """A community or need of another organisation was passed in."""
 
 
-class DuplicateName(Exception):
+class Refused(Exception):
+    """A write the user can put right: the message says how."""
+
+
+class DuplicateName(Refused):
     """The name is taken: the message says by what."""
+
+
+class TooMany(Refused):
+    """The organisation already has as many communities or needs as allowed."""
+
+
+def _check_room(organisation: Organisation, *, communities: int = 0, needs: int = 0) -> None:
+    """Refuse a write that would take the organisation past its limits (common.limits)."""
+    if communities:
+        count = _communities(organisation).count() + communities
+        if count > MAX_COMMUNITIES:
+            raise TooMany(
+                _("An organisation has at most %(limit)d communities; this would make %(count)d.")
+                % {"limit": MAX_COMMUNITIES, "count": count}
+            )
+    if needs:
+        count = Need.objects.with_scopes_disabled().filter(organisation=organisation).count()
+        count += needs
+        if count > MAX_NEEDS:
+            raise TooMany(
+                _("An organisation has at most %(limit)d needs; this would make %(count)d.")
+                % {"limit": MAX_NEEDS, "count": count}
+            )
 
 
 def _communities(organisation: Organisation):
@@ -79,6 +107,7 @@ def community_create(
     name = name.strip()
     with transaction.atomic():
         _check_name_free(organisation, name)
+        _check_room(organisation, communities=1)
         try:
             with transaction.atomic():
                 community = Community.objects.with_scopes_disabled().create(
@@ -174,6 +203,7 @@ def need_create(
     statement = statement.strip()
     with transaction.atomic():
         _check_statement_free(community, statement)
+        _check_room(organisation, needs=1)
         need = Need.objects.with_scopes_disabled().create(
             organisation=organisation,
             community=community,
@@ -250,6 +280,8 @@ def communities_import_csv(*, organisation: Organisation, file: IO[bytes]) -> Im
                 summary = _apply_import(organisation, existing, rows)
                 organisation_data_changed(organisation_id=organisation.pk)
                 return summary
+        except TooMany as error:
+            raise CsvImportError([csv_io.RowError(None, str(error))]) from None
         except IntegrityError:
             raise CsvImportError(
                 [
@@ -311,6 +343,7 @@ def _apply_import(
                 community.updated_at = now
                 changed_communities.append((old, community, list(changed)))
         communities_by_key[key] = community
+    _check_room(organisation, communities=len(new_communities))
     Community.objects.with_scopes_disabled().bulk_create(new_communities)
     Community.objects.with_scopes_disabled().bulk_update(
         [community for _old, community, _fields in changed_communities],
@@ -350,6 +383,7 @@ def _apply_import(
                 need.evidence = need_row.evidence or need.evidence
                 need.updated_at = now
                 changed_needs.append((old, need))
+    _check_room(organisation, needs=len(new_needs))
     Need.objects.with_scopes_disabled().bulk_create(new_needs)
     Need.objects.with_scopes_disabled().bulk_update(
         [need for _old, need in changed_needs], ["weight", "evidence", "updated_at"]

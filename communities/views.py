@@ -152,7 +152,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
         return _render_list(request, status=422, create_form=form, focus="add-community")
     try:
         community = services.community_create(organisation=request.org, **form.cleaned_data)
-    except services.DuplicateName as error:
+    except services.Refused as error:
         form.add_error("name", str(error))
         return _render_list(request, status=422, create_form=form, focus="add-community")
     messages.success(request, _("Added “%(name)s”.") % {"name": community.name})
@@ -174,7 +174,7 @@ def community_edit(request: HttpRequest, community_id: int) -> HttpResponse:
             services.community_update(
                 organisation=request.org, community=community, **form.cleaned_data
             )
-        except services.DuplicateName as error:
+        except services.Refused as error:
             form.add_error("name", str(error))
         else:
             messages.success(request, _("Saved “%(name)s”.") % {"name": community.name})
@@ -251,7 +251,7 @@ def need_create(request: HttpRequest, community_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.need_create(organisation=request.org, community=community, **form.cleaned_data)
-        except services.DuplicateName as error:
+        except services.Refused as error:
             form.add_error("statement", str(error))
         else:
             messages.success(
@@ -275,7 +275,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.need_update(organisation=request.org, need=need, **form.cleaned_data)
-        except services.DuplicateName as error:
+        except services.Refused as error:
             form.add_error("statement", str(error))
         else:
             messages.success(request, _("Saved the need."))

@@ -191,13 +191,17 @@ class _Writer:
                 )
                 if not self.valid(candidate, parts, exclude=["position"]):
                     continue
-                community = community_services.community_create(
-                    organisation=self.org,
-                    name=candidate.name,
-                    kind=candidate.kind,
-                    description=candidate.description,
-                    estimated_size=candidate.estimated_size,
-                )
+                try:
+                    community = community_services.community_create(
+                        organisation=self.org,
+                        name=candidate.name,
+                        kind=candidate.kind,
+                        description=candidate.description,
+                        estimated_size=candidate.estimated_size,
+                    )
+                except community_services.TooMany as error:
+                    self.problems.append(Problem(pointer(parts), str(error)))
+                    return
                 self.counts["communities_created"] += 1
             else:
                 self.counts["communities_matched"] += 1
@@ -215,13 +219,17 @@ class _Writer:
                     )
                     if not self.valid(candidate, [*parts, "needs", j], exclude=["position"]):
                         continue
-                    need = community_services.need_create(
-                        organisation=self.org,
-                        community=community,
-                        statement=candidate.statement,
-                        weight=candidate.weight,
-                        evidence=candidate.evidence,
-                    )
+                    try:
+                        need = community_services.need_create(
+                            organisation=self.org,
+                            community=community,
+                            statement=candidate.statement,
+                            weight=candidate.weight,
+                            evidence=candidate.evidence,
+                        )
+                    except community_services.TooMany as error:
+                        self.problems.append(Problem(pointer([*parts, "needs", j]), str(error)))
+                        return
                     known_needs[key] = need
                     self.counts["needs_created"] += 1
                 else:

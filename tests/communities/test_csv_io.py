@@ -157,7 +157,7 @@ def test_header_without_rows_is_rejected():
 
 
 def test_file_over_one_megabyte_is_rejected():
-    assert _errors(b"x" * (MAX_FILE_BYTES + 1)) == ["The file is larger than 1 MB."]
+    assert _errors(b"x" * (MAX_FILE_BYTES + 1)) == ["The file is larger than 2 MB."]
 
 
 def test_nul_bytes_are_rejected():

@@ -7,9 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 
+from common.limits import MAX_NEEDS
 from communities import services
 from communities.csv_io import COLUMNS
 from communities.models import Community
+from organisations.permissions import Role
 from tests.support.communities import snapshot, url
 from tests.support.factories import CommunityFactory, NeedFactory
 
@@ -194,12 +196,12 @@ def test_zero_byte_file_is_a_form_error(world, facilitator):
     assert "The submitted file is empty." in response.text
 
 
-def test_file_over_one_megabyte_is_rejected(world, facilitator):
-    big = _csv(*(f"C{i},customers,{'x' * 1900},,,," for i in range(600)))
-    assert len(big) > 1024 * 1024
+def test_file_over_two_megabytes_is_rejected(world, facilitator):
+    big = _csv(*(f"C{i},customers,{'x' * 1900},,,," for i in range(1120)))
+    assert 2 * 1024 * 1024 < len(big) < 2.5 * 1024 * 1024
     response = _upload(facilitator, world.ours.org, big)
     assert response.status_code == 422
-    assert "The file is larger than 1 MB." in response.text
+    assert "The file is larger than 2 MB." in response.text
     assert snapshot(world.ours.org) == []
 
 
@@ -237,3 +239,23 @@ def test_service_rejects_a_bad_file_with_row_errors(world):
         )
     assert [e.row for e in caught.value.errors] == [2]
     assert snapshot(world.ours.org) == []
+
+
+def test_needs_beyond_the_organisations_limit_are_refused_whole(world, facilitator):
+    rows = [f"C{i // 10},customers,,,Need {i},3," for i in range(MAX_NEEDS + 1)]
+    response = _upload(facilitator, world.ours.org, _csv(*rows))
+    assert response.status_code == 422
+    assert f"at most {MAX_NEEDS} needs; this would make {MAX_NEEDS + 1}" in response.text
+    assert snapshot(world.ours.org) == []
+
+
+def test_an_export_at_the_limits_imports_again_into_an_empty_organisation(world, facilitator):
+    rows = [
+        f"C{i // 7},customers,{'d' * 2000},,Need {i} {'s' * 280},5,{'e' * 2000}"
+        for i in range(MAX_NEEDS)
+    ]
+    assert _upload(facilitator, world.ours.org, _csv(*rows)).status_code == 302
+    exported = facilitator.get(url("export", world.ours.org)).content
+    foreign_admin = world.client(world.foreign.user(Role.ADMIN))
+    assert _upload(foreign_admin, world.foreign.org, exported).status_code == 302
+    assert foreign_admin.get(url("export", world.foreign.org)).content == exported

@@ -3,6 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
+from common.limits import MAX_COMMUNITIES, MAX_NEEDS
 from communities import services
 from tests.support.communities import snapshot
 from tests.support.factories import CommunityFactory, NeedFactory
@@ -80,3 +81,14 @@ def test_need_update_refuses_a_statement_another_need_has(world):
     need = NeedFactory(community=community, statement="Mine")
     with pytest.raises(services.DuplicateName):
         services.need_update(organisation=world.ours.org, need=need, statement="TAKEN", weight=2)
+
+
+def test_needs_and_communities_stop_at_the_organisations_limits(world):
+    org = world.ours.org
+    community = CommunityFactory(organisation=org)
+    NeedFactory.create_batch(MAX_NEEDS, community=community, organisation=org)
+    with pytest.raises(services.TooMany, match=f"at most {MAX_NEEDS} needs"):
+        services.need_create(organisation=org, community=community, statement="One more", weight=3)
+    CommunityFactory.create_batch(MAX_COMMUNITIES - 1, organisation=org)
+    with pytest.raises(services.TooMany, match=f"at most {MAX_COMMUNITIES} communities"):
+        services.community_create(organisation=org, name="One more", kind="customers")
