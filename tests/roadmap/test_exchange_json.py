@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from common.limits import MAX_NEEDS
 from communities.models import Community, Need
 from organisations.models import Organisation
 from organisations.permissions import Role
@@ -40,7 +41,9 @@ from roadmap.models import (
     Roadmap,
 )
 from tests.support.factories import (
+    CommunityFactory,
     MembershipFactory,
+    NeedFactory,
 )
 from tests.support.roadmap_builders import build_roadmap_for_export
 from tests.support.roadmap_factories import (
@@ -649,3 +652,14 @@ def test_a_file_with_another_organisations_ids_cannot_reach_its_rows(world):
         assert set(
             Milestone.objects.filter(roadmap=summary.roadmap).values_list("organisation", flat=True)
         ) == {world.ours.org.pk}
+
+
+def test_an_import_that_would_pass_the_needs_limit_is_refused_whole(world):
+    data = as_bytes(export(build_roadmap_for_export(world.ours, milestones=2)))
+    org = world.foreign.org
+    full = CommunityFactory(organisation=org, name="Already here")
+    NeedFactory.create_batch(MAX_NEEDS, community=full, organisation=org)
+    before = row_counts(org)
+    messages = " ".join(p.message for p in problems_of(data, world.foreign))
+    assert f"at most {MAX_NEEDS} needs" in messages
+    assert row_counts(org) == before
