@@ -14,7 +14,7 @@ from roadmap.dependencies import Edge, find_cycle
 from roadmap.exchange.parsing import Problem, pointer
 from roadmap.exchange.schema import parse_date, parse_timestamp
 from roadmap.milestone_rules import milestone_date_errors
-from roadmap.models import Roadmap
+from roadmap.models import FIRST_YEAR, LAST_YEAR, Roadmap
 
 
 def document_problems(document: dict) -> list[Problem]:
@@ -121,7 +121,11 @@ class _Checker:
             try:
                 parse_timestamp(scoring_round.get(name))
             except ValueError:
-                self.problem([*parts, name], _("is not a real date and time."))
+                self.problem(
+                    [*parts, name],
+                    _("is not a real date and time between %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
         in_round = set(scoring_round["purpose_ids"])
         round_needs = set(scoring_round["need_ids"])
         executives = {email.casefold() for email in scoring_round["executives"]}

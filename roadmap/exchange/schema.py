@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
-from roadmap.models import MilestoneKind
+from roadmap.models import FIRST_YEAR, LAST_YEAR, MilestoneKind
 
 FORMAT = "purpose-roadmap"
 SCHEMA_VERSION = 1
@@ -40,7 +40,18 @@ def parse_date(text: str | None) -> date | None:
 
 
 def parse_timestamp(text: str | None) -> datetime | None:
+    """A timestamp in UTC; ``ValueError`` for one that is not real or not in the years we plan.
+
+    "0001-01-01T00:00:00+05:00" is a valid ISO timestamp whose UTC time lies
+    before the calendar starts: converting it would overflow.
+    """
     if not text:
         return None
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:
+        raise ValueError(text) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(text)
+    return value

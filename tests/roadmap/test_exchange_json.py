@@ -663,3 +663,15 @@ def test_an_import_that_would_pass_the_needs_limit_is_refused_whole(world):
     messages = " ".join(p.message for p in problems_of(data, world.foreign))
     assert f"at most {MAX_NEEDS} needs" in messages
     assert row_counts(org) == before
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "1850-06-01T12:00:00Z"],
+)
+def test_round_timestamps_at_the_calendars_edges_get_a_message(world, stamp):
+    document = export(build_roadmap_for_export(world.ours, milestones=2))
+    assert document["scoring_rounds"], "the builder exports a round"
+    document["scoring_rounds"][0]["opened_at"] = stamp
+    problems = {p.path: p.message for p in problems_of(as_bytes(document), world.foreign)}
+    assert "between 1900 and 2199" in problems["/scoring_rounds/0/opened_at"]
