@@ -31,11 +31,20 @@ currency_validator = RegexValidator(
 
 
 def add_years(day: date, years: int) -> date:
-    """The same calendar day ``years`` later; 29 February becomes 28 February."""
+    """The same calendar day ``years`` later; 29 February becomes 28 February.
+
+    Past the calendar's first or last year it stops at ``date.min`` or
+    ``date.max``, so a row stored before dates were bounded never breaks a page.
+    """
+    year = day.year + years
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 class RoadmapStatus(models.TextChoices):

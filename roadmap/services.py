@@ -515,6 +515,8 @@ def shift_months(day: date, months: int) -> date:
     """The same day ``months`` later (or earlier), kept within the target month."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        return date.min if year < date.min.year else date.max
     for candidate in (day.day, 30, 29, 28):
         try:
             return day.replace(year=year, month=month, day=min(day.day, candidate))
@@ -523,10 +525,18 @@ def shift_months(day: date, months: int) -> date:
     raise AssertionError("unreachable: every month has a 28th")
 
 
+def shift_days(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the calendar's first or last day."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
 SHIFTS = {
     "-1m": lambda day: shift_months(day, -1),
-    "-1w": lambda day: day - timedelta(weeks=1),
-    "+1w": lambda day: day + timedelta(weeks=1),
+    "-1w": lambda day: shift_days(day, -7),
+    "+1w": lambda day: shift_days(day, 7),
     "+1m": lambda day: shift_months(day, 1),
 }
 

@@ -522,3 +522,17 @@ def test_the_service_validates_kind_fields_before_the_database_does(world, roadm
     assert set(refused.value.message_dict) == {"likelihood", "impact"}
     with scopes_disabled():
         assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize("shift", ["-1m", "-1w", "+1w", "+1m"])
+@pytest.mark.parametrize("day", [date(1, 1, 3), date(9999, 12, 28)])
+def test_a_milestone_stored_at_the_calendars_edge_moves_with_a_message(
+    roadmap, facilitator, shift, day
+):
+    # Rows stored before dates were bounded: the move says no, it does not fail.
+    milestone = MilestoneFactory(roadmap=roadmap, start=day)
+    response = facilitator.post(
+        _url("milestone_move", roadmap, milestone_id=milestone.pk), {"shift": shift}, **HTMX
+    )
+    assert response.status_code == 422
+    assert "Keep the milestone between" in response.content.decode()
