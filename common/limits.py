@@ -22,3 +22,9 @@ JSON_MAX_DEPTH = 32
 MAX_COMMUNITIES = 30
 MAX_NEEDS = 200
 NEEDS_CSV_MAX_BYTES = 2 * 1024 * 1024
+
+# Milestones and dependencies per roadmap. The roadmap page and its timeline
+# are measured at 200 milestones (bench/roadmap.py); an import of 4,162 once
+# held a web process for two minutes.
+MAX_MILESTONES = 500
+MAX_DEPENDENCIES = 2_000

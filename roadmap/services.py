@@ -19,6 +19,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.limits import MAX_DEPENDENCIES, MAX_MILESTONES
 from communities.models import Community
 from organisations.models import Membership, Organisation, User
 from purposes.models import Purpose, PurposeStatus
@@ -430,6 +431,10 @@ def milestone_create(
 ) -> Milestone:
     _check_org(organisation, roadmap)
     details = details or MilestoneDetails()
+    if Milestone.objects.with_scopes_disabled().filter(roadmap=roadmap).count() >= MAX_MILESTONES:
+        raise ValidationError(
+            _("A roadmap has at most %(limit)d milestones.") % {"limit": MAX_MILESTONES}
+        )
     _check_milestone(
         organisation,
         roadmap=roadmap,
@@ -582,6 +587,10 @@ def dependency_add(
         existing = MilestoneDependency.objects.with_scopes_disabled().filter(
             successor__roadmap=roadmap
         )
+        if existing.count() >= MAX_DEPENDENCIES:
+            raise ValidationError(
+                _("A roadmap has at most %(limit)d dependencies.") % {"limit": MAX_DEPENDENCIES}
+            )
         if existing.filter(predecessor=predecessor, successor=successor).exists():
             raise ValidationError(
                 _("“%(after)s” already depends on “%(before)s”.")

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from common.limits import MAX_DEPENDENCIES, MAX_MILESTONES
 from roadmap.dependencies import Edge, find_cycle
 from roadmap.exchange.parsing import Problem, pointer
 from roadmap.exchange.schema import parse_date, parse_timestamp
@@ -203,6 +204,14 @@ class _Checker:
                 )
 
         milestones = roadmap["milestones"]
+        for key, limit in (("milestones", MAX_MILESTONES), ("dependencies", MAX_DEPENDENCIES)):
+            count = len(roadmap.get(key, []))
+            if count > limit:
+                self.problem(
+                    ["roadmap", key],
+                    _("a roadmap has at most %(limit)s %(what)s; this file has %(count)s.")
+                    % {"limit": f"{limit:,}", "what": key, "count": f"{count:,}"},
+                )
         milestone_ids = self.ids(
             ((["roadmap", "milestones", i], m) for i, m in enumerate(milestones)), _("milestones")
         )

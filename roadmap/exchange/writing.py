@@ -411,11 +411,20 @@ class _Writer:
                 **_kind_values(milestone_row),
             )
             exclude = ["roadmap", "owner", "purpose", "community"]
-            if not self.valid(milestone, parts, exclude) or not self.constraints_hold(
-                milestone, parts
-            ):
+            if not self.valid(milestone, parts, exclude):
                 continue
-            milestone.save()
+            # The database checks the constraints as it inserts; only a row it
+            # refuses is checked one constraint at a time (a query each) for
+            # words to show. Checking every row that way took 117 s for 4,162.
+            try:
+                with transaction.atomic():
+                    milestone.save()
+            except IntegrityError:
+                if self.constraints_hold(milestone, parts):
+                    self.problems.append(
+                        Problem(pointer(parts), _("The milestone does not fit its kind."))
+                    )
+                continue
             self.milestones[milestone_row["id"]] = milestone
             summary.milestones_created += 1
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from common.limits import MAX_NEEDS
+from common.limits import MAX_MILESTONES, MAX_NEEDS
 from communities.models import Community, Need
 from organisations.models import Organisation
 from organisations.permissions import Role
@@ -675,3 +675,16 @@ def test_round_timestamps_at_the_calendars_edges_get_a_message(world, stamp):
     document["scoring_rounds"][0]["opened_at"] = stamp
     problems = {p.path: p.message for p in problems_of(as_bytes(document), world.foreign)}
     assert "between 1900 and 2199" in problems["/scoring_rounds/0/opened_at"]
+
+
+def test_a_roadmap_over_the_milestone_limit_is_refused_before_anything_is_written(world):
+    document = export(build_roadmap_for_export(world.ours, milestones=1))
+    template = document["roadmap"]["milestones"][0]
+    document["roadmap"]["milestones"] = [
+        {**template, "id": 10_000 + i, "title": f"M{i}"} for i in range(MAX_MILESTONES + 1)
+    ]
+    document["roadmap"]["dependencies"] = []
+    before = row_counts(world.foreign.org)
+    problems = {p.path: p.message for p in problems_of(as_bytes(document), world.foreign)}
+    assert f"at most {MAX_MILESTONES} milestones" in problems["/roadmap/milestones"]
+    assert row_counts(world.foreign.org) == before

@@ -536,3 +536,13 @@ def test_a_milestone_stored_at_the_calendars_edge_moves_with_a_message(
     )
     assert response.status_code == 422
     assert "Keep the milestone between" in response.content.decode()
+
+
+def test_a_roadmap_full_of_milestones_says_so_on_the_form(roadmap, facilitator, monkeypatch):
+    MilestoneFactory.create_batch(3, roadmap=roadmap)
+    monkeypatch.setattr("roadmap.services.MAX_MILESTONES", 3)
+    response = facilitator.post(
+        _url("milestone_create", roadmap), _milestone_data("community"), **HTMX
+    )
+    assert response.status_code == 422
+    assert "A roadmap has at most 3 milestones." in response.content.decode()
