@@ -614,9 +614,9 @@ def run(runs: int, max_repeat_s: float) -> dict:
         ),
         Case(
             "one_byte_over",
-            crowded + b" ",
+            crowded + b" " * (LIMIT + 1 - len(crowded)),
             "refused",
-            "export + 1 byte",
+            "export padded to 1 byte over",
             reason="larger than 2 MB",
         ),
         Case(

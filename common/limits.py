@@ -13,6 +13,10 @@ JSON_MAX_BYTES = 2 * 1024 * 1024
 JSON_MAX_KEYS = 100_000
 # Objects and arrays inside one another. Our export nests six deep.
 JSON_MAX_DEPTH = 32
+# Values of any kind (objects, arrays, texts, numbers). An export at a
+# roadmap's limits holds about 30,000; 2 MB of nested arrays holds a million,
+# which took seconds to parse and walk.
+JSON_MAX_VALUES = 200_000
 
 # Stakeholders and needs, per organisation. A scoring round asks every
 # executive about every need: 200 is far beyond a workshop, and the pages and

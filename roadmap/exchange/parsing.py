@@ -14,7 +14,7 @@ from functools import cache
 import jsonschema
 from django.utils.translation import gettext as _
 
-from common.limits import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_KEYS
+from common.limits import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_KEYS, JSON_MAX_VALUES
 from common.text import text_problem
 from roadmap.exchange.schema import FORMAT, SCHEMA_VERSION, export_schema
 
@@ -232,6 +232,12 @@ def _shape_problem(text: str) -> str | None:
         return _("it has %(count)s fields; at most %(limit)s are allowed") % {
             "count": f"{keys:,}",
             "limit": f"{JSON_MAX_KEYS:,}",
+        }
+    values = skeleton.count(",") + skeleton.count("[") + skeleton.count("{") + 1
+    if values > JSON_MAX_VALUES:
+        return _("it has %(count)s values; at most %(limit)s are allowed") % {
+            "count": f"{values:,}",
+            "limit": f"{JSON_MAX_VALUES:,}",
         }
     brackets = re.sub(r"[^\[\]{}]+", "", skeleton)
     for _level in range(JSON_MAX_DEPTH):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from common.limits import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_KEYS
+from common.limits import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_KEYS, JSON_MAX_VALUES
 from roadmap.exchange.parsing import ImportInvalid, load_document
 from tests.support.deadline import finishes_within
 
@@ -54,6 +54,9 @@ def test_nesting_up_to_the_limit_reaches_the_schema_check():
 
 def test_two_megabytes_of_open_brackets_get_a_message():
     data = b'{"format":"purpose-roadmap","x":' + b"[" * (JSON_MAX_BYTES - 40)
+    assert "values; at most" in refusal(data)
+    # Fewer brackets than values allowed: the parser says it is nested too deeply.
+    data = b'{"format":"purpose-roadmap","x":' + b"[" * (JSON_MAX_VALUES - 10)
     assert "not valid JSON" in refusal(data)
 
 
@@ -92,3 +95,12 @@ def test_text_the_app_could_not_store_or_show_is_refused_with_its_place(text, wo
 def test_a_field_name_with_a_nul_is_refused():
     data = b'{"format":"purpose-roadmap","roadmap":{"ti\\u0000tle":"x"}}'
     assert "A field name contains control characters" in refusal(data)
+
+
+def test_two_megabytes_of_shallow_nesting_is_refused_by_its_number_of_values():
+    # 30 levels deep (allowed), repeated until the file is full: a million arrays.
+    unit = "[" * 30 + "]" * 30
+    body = ",".join([unit] * ((JSON_MAX_BYTES - 64) // (len(unit) + 1)))
+    data = ('{"format":"purpose-roadmap","x":[' + body + "]}").encode()
+    message = refusal(data)
+    assert f"at most {JSON_MAX_VALUES:,} are allowed" in message
