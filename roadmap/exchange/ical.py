@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vText
 
 from roadmap.models import Milestone, MilestoneDependency, MilestoneKind, Roadmap
 
@@ -25,6 +25,42 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 PRODID = "-//Purpose Roadmap//Roadmap milestones//EN"
 # How often calendar apps that honour it should fetch the feed again.
 REFRESH = timedelta(hours=1)
+BOM = "\ufeff"
+
+
+class StoredText(vText):
+    """Text as a member typed it, escaped as RFC 5545 (3.3.11) says and nothing more.
+
+    ``vText`` turns a typed backslash before "N" (``C:\\New``) into a line
+    break, and icalendar leaves calendar-level properties it has no type for
+    (NAME, X-WR-CALNAME, X-WR-CALDESC) unescaped, so a title with a line
+    break made the whole feed fail. TEXT has one line break and no way to
+    write a carriage return: "\\r\\n" and a lone "\\r" become it.
+    """
+
+    def to_ical(self) -> bytes:
+        text = (
+            self.replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\r\n", "\n")
+            .replace("\r", "\n")
+            .replace("\n", "\\n")
+        )
+        if text.startswith(BOM) and _DROPS_LEADING_BOM:
+            text = BOM + text
+        return text.encode(self.encoding)
+
+
+def _drops_leading_bom() -> bool:
+    # icalendar 7 decodes each value as "utf-8-sig" on the way out, which eats
+    # a byte order mark a title starts with; one more in front survives it.
+    probe = Calendar()
+    probe.add("x-probe", vText(BOM))
+    return BOM.encode() not in probe.to_ical()
+
+
+_DROPS_LEADING_BOM = _drops_leading_bom()
 
 
 def new_token() -> str:
@@ -166,10 +202,10 @@ def roadmap_calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    calendar.add("name", StoredText(name))
+    calendar.add("x-wr-calname", StoredText(name))
     if roadmap.description:
-        calendar.add("x-wr-caldesc", roadmap.description)
+        calendar.add("x-wr-caldesc", StoredText(roadmap.description))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     # An X- property has no type for icalendar to infer: give it the text.
     calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
@@ -183,11 +219,13 @@ def roadmap_calendar(
         # All-day events end the day after; a milestone stored on the calendar's
         # last day (before dates were bounded) ends on it rather than break the feed.
         event.add("dtend", m.finish + timedelta(days=1) if m.finish < date.max else m.finish)
-        event.add("summary", f"{m.get_kind_display()}: {m.title}")
+        event.add("summary", StoredText(f"{m.get_kind_display()}: {m.title}"))
         event.add("categories", [str(m.get_kind_display())])
         # A milestone is a reminder, not a meeting: it does not make anyone busy.
         event.add("transp", "TRANSPARENT")
-        event.add("description", _description(m, predecessors.get(m.pk, []), roadmap_url))
+        event.add(
+            "description", StoredText(_description(m, predecessors.get(m.pk, []), roadmap_url))
+        )
         if roadmap_url:
             event.add("url", roadmap_url)
         calendar.add_component(event)
