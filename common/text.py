@@ -2,7 +2,10 @@
 
 C0 control characters other than tab and line ends (NUL above all, which
 PostgreSQL refuses to store) and lone surrogates (which cannot be encoded as
-UTF-8, so no page, CSV or PDF could show them) are refused with a message.
+UTF-8, so no page, CSV or PDF could show them) are refused with a message:
+by the imports (``text_problem``) and by every form's text fields
+(``common.forms.validate_storable_text``), so what a form stores exports and
+imports again, and what an import stores can be edited in its form.
 """
 
 import re

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form, ModelForm
 from communities import csv_io
 from communities.models import Community, Need
 from organisations.models import Organisation
@@ -14,7 +15,7 @@ WEIGHT_CHOICES = [
 ]
 
 
-class CommunityForm(forms.ModelForm):
+class CommunityForm(ModelForm):
     """Validates a community; the view saves it through the services."""
 
     # The largest integer PostgreSQL stores: a bigger one must be a form error, not a 500.
@@ -50,7 +51,7 @@ class CommunityForm(forms.ModelForm):
         return name
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(ModelForm):
     weight = forms.TypedChoiceField(
         label=_("Weight"),
         choices=WEIGHT_CHOICES,
@@ -85,11 +86,11 @@ class NeedForm(forms.ModelForm):
         return statement
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

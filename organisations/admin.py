@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import ModelForm, StorableTextMixin
 from organisations.models import Invitation, Membership, Organisation, User
 from organisations.services import organisation_data_changed, person_changed
 
@@ -15,6 +16,9 @@ class ShownOnRoadmapsAdmin(admin.ModelAdmin):
     write; platform staff editing here must too, or the roadmap pages of the
     organisation would keep showing the old rows from the cache.
     """
+
+    # Refuses text the app could not show, export or import again (common.forms).
+    form = ModelForm
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -41,6 +45,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = ModelForm
     list_display = ["name", "slug", "paper_size", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -63,13 +68,13 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token_hash", "accepted_at", "accepted_by", "email_sent_at"]
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(StorableTextMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(StorableTextMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import ModelMultipleChoiceField
+from common.forms import Form, ModelMultipleChoiceField
 from communities.models import Community
 from organisations.models import Organisation
 from purposes.hints import FIELD_LABELS, MAX_STATEMENT_WORDS, PART_QUESTIONS
@@ -20,7 +20,7 @@ def _text(name: str, *, required: bool = False, rows: int = 2, help_text="") -> 
     )
 
 
-class PurposeForm(forms.Form):
+class PurposeForm(Form):
     """The purpose as drafted: title, statement, the four parts, its communities."""
 
     title = forms.CharField(
@@ -78,11 +78,11 @@ class PurposeEditForm(PurposeForm):
         return cleaned
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=PurposeStatus.choices)
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     body = forms.CharField(
         label=_("Add a comment"),
         max_length=4000,
@@ -90,7 +90,7 @@ class CommentForm(forms.Form):
     )
 
 
-class CompareForm(forms.Form):
+class CompareForm(Form):
     """Two revision numbers of one purpose, in either order."""
 
     old = forms.TypedChoiceField(label=_("From revision"), coerce=int)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import ModelMultipleChoiceField
+from common.forms import Form, ModelMultipleChoiceField
 from communities.models import Need
 from organisations.models import Organisation, User
 from organisations.permissions import Perm, role_has
@@ -28,7 +28,7 @@ class ExecutiveChoiceField(ModelMultipleChoiceField):
         return user.display_name
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     name = forms.CharField(label=_("Name of the round"), max_length=120)
     purposes = ModelMultipleChoiceField(
         label=_("Purposes to score"),
@@ -86,7 +86,7 @@ class RoundForm(forms.Form):
             )
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(Form):
     """One score; the service checks it belongs to the round."""
 
     purpose = forms.IntegerField(min_value=1)
@@ -113,7 +113,7 @@ def level_field_name(characteristic: str, level: int) -> str:
     return f"{characteristic}_{level}"
 
 
-class LevelsForm(forms.Form):
+class LevelsForm(Form):
     """The wording of all 5 × 5 characteristic levels; blank keeps the default."""
 
     def __init__(self, *args, own: dict[tuple[str, int], str], **kwargs):
@@ -147,13 +147,13 @@ class LevelsForm(forms.Form):
         }
 
 
-class FitWeightForm(forms.Form):
+class FitWeightForm(Form):
     fit_weight_percent = forms.IntegerField(
         label=_("Share of need fit in the overall score (%)"), min_value=0, max_value=100
     )
 
 
-class PurposeStatusForm(forms.Form):
+class PurposeStatusForm(Form):
     status = forms.ChoiceField(
         choices=[
             (PurposeStatus.SHORTLISTED, PurposeStatus.SHORTLISTED.label),
@@ -168,7 +168,7 @@ class RoundChoiceField(forms.ModelChoiceField):
         return scoring_round.name
 
 
-class CompareForm(forms.Form):
+class CompareForm(Form):
     first = RoundChoiceField(label=_("Earlier round"), queryset=ScoringRound.objects.none())
     second = RoundChoiceField(label=_("Later round"), queryset=ScoringRound.objects.none())
 
