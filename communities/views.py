@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.merge import Merge, merged_save, open_form
 from communities import csv_io, services
 from communities.forms import CommunityForm, ImportForm, MoveForm, NeedForm
 from communities.models import Community, CommunityKind, Need
@@ -132,7 +133,11 @@ def _apply_focus(focus: str, communities: list[Community], create_form: Communit
 def _done(request: HttpRequest, *, anchor: str = "", focus: str = "") -> HttpResponse:
     """After a change: htmx gets the fresh list, a plain form post a redirect."""
     if request.htmx:
-        return _render_list(request, focus=focus)
+        response = _render_list(request, focus=focus)
+        # A card's or a need's own form targets itself; the answer is the whole list.
+        response["HX-Retarget"] = "#community-list"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     url = reverse("communities:list", kwargs={"org_slug": request.org.slug})
     return redirect(f"{url}#{anchor}" if anchor else url)
 
@@ -164,26 +169,49 @@ def community_create(request: HttpRequest) -> HttpResponse:
 def community_edit(request: HttpRequest, community_id: int) -> HttpResponse:
     community = get_object_or_404(Community, pk=community_id)
     if request.method == "GET":
-        form = _community_form(request, community)
+        form = open_form(_community_form(request, community))
         if request.htmx:
             return _render_card(request, community, form)
         return _render_list(request, edit_form=form, focus=f"community-{community.pk}-form")
-    form = _community_form(request, community, data=request.POST)
-    if form.is_valid():
+
+    def current() -> dict:
+        nonlocal community
+        community = get_object_or_404(Community.objects.select_for_update(), pk=community_id)
+        return {}  # the form reads the fresh instance
+
+    def save(form: CommunityForm) -> bool:
         try:
             services.community_update(
                 organisation=request.org, community=community, **form.cleaned_data
             )
         except services.Refused as error:
             form.add_error("name", str(error))
-        else:
-            messages.success(request, _("Saved “%(name)s”.") % {"name": community.name})
-            return _done(
-                request, anchor=f"community-{community.pk}", focus=f"community-{community.pk}-edit"
-            )
+            return False
+        return True
+
+    result = merged_save(
+        lambda data=None, files=None, initial=None: _community_form(request, community, data=data),
+        request.POST,
+        current=current,
+        save=save,
+    )
+    if result.saved:
+        _merge_notice(request, result)
+        messages.success(request, _("Saved “%(name)s”.") % {"name": community.name})
+        return _done(
+            request, anchor=f"community-{community.pk}", focus=f"community-{community.pk}-edit"
+        )
+    form = result.form
     if request.htmx:
-        return _render_card(request, community, form, status=422)
-    return _render_list(request, status=422, edit_form=form, focus=f"community-{community.pk}-form")
+        return _render_card(request, community, form, status=result.status)
+    return _render_list(
+        request, status=result.status, edit_form=form, focus=f"community-{community.pk}-form"
+    )
+
+
+def _merge_notice(request: HttpRequest, result: Merge) -> None:
+    if result.taken:
+        messages.info(request, result.notice())
 
 
 def _render_card(
@@ -267,22 +295,42 @@ def need_create(request: HttpRequest, community_id: int) -> HttpResponse:
 def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
     need = get_object_or_404(Need.objects.select_related("community"), pk=need_id)
     if request.method == "GET":
-        form = _need_form(need.community, need)
+        form = open_form(_need_form(need.community, need))
         if request.htmx:
             return _render_need(request, need, form)
         return _render_list(request, need_edit_form=form, focus=f"need-{need.pk}-form")
-    form = _need_form(need.community, need, data=request.POST)
-    if form.is_valid():
+
+    def current() -> dict:
+        nonlocal need
+        need = get_object_or_404(
+            Need.objects.select_related("community").select_for_update(of=("self",)), pk=need_id
+        )
+        return {}  # the form reads the fresh instance
+
+    def save(form: NeedForm) -> bool:
         try:
             services.need_update(organisation=request.org, need=need, **form.cleaned_data)
         except services.Refused as error:
             form.add_error("statement", str(error))
-        else:
-            messages.success(request, _("Saved the need."))
-            return _done(request, anchor=f"need-{need.pk}", focus=f"need-{need.pk}-edit")
+            return False
+        return True
+
+    result = merged_save(
+        lambda data=None, files=None, initial=None: _need_form(need.community, need, data=data),
+        request.POST,
+        current=current,
+        save=save,
+    )
+    if result.saved:
+        _merge_notice(request, result)
+        messages.success(request, _("Saved the need."))
+        return _done(request, anchor=f"need-{need.pk}", focus=f"need-{need.pk}-edit")
+    form = result.form
     if request.htmx:
-        return _render_need(request, need, form, status=422)
-    return _render_list(request, status=422, need_edit_form=form, focus=f"need-{need.pk}-form")
+        return _render_need(request, need, form, status=result.status)
+    return _render_list(
+        request, status=result.status, need_edit_form=form, focus=f"need-{need.pk}-form"
+    )
 
 
 def _render_need(request: HttpRequest, need: Need, form: NeedForm, status: int = 200):

@@ -1,5 +1,7 @@
 """Purpose drafting: list, create, read, edit with hints, history, diff, comments."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.merge import merged_save, open_form
 from organisations.permissions import Perm
 from organisations.tenancy import org_view
 from purposes import hints, services
@@ -162,34 +165,59 @@ def _detail_context(request: HttpRequest, purpose: Purpose, **extra) -> dict:
 @org_view(Perm.EDIT_PURPOSES)
 def purpose_edit(request: HttpRequest, purpose_id: int) -> HttpResponse:
     purpose = _get_purpose(purpose_id)
+    make_form = partial(PurposeEditForm, organisation=request.org)
     if request.method == "GET":
-        initial = {name: getattr(purpose, name) for name in TEXT_FIELDS}
-        initial["communities"] = list(purpose.communities.values_list("pk", flat=True))
-        initial["version"] = purpose.version
-        form = PurposeEditForm(initial=initial, organisation=request.org)
+        form = open_form(make_form(initial=_edit_initial(purpose)))
         return _form_response(request, form=form, purpose=purpose)
 
-    form = PurposeEditForm(request.POST, organisation=request.org)
-    if not form.is_valid():
-        return _form_response(request, form=form, purpose=purpose, status=422)
+    saved: Purpose | None = None
+    checked: PurposeEditForm | None = None
+
+    def current() -> dict:
+        nonlocal purpose
+        purpose = get_object_or_404(Purpose.objects.select_for_update(), pk=purpose_id)
+        return _edit_initial(purpose)
+
+    def save(form: PurposeEditForm) -> bool:
+        nonlocal saved, checked
+        checked = form
+        try:
+            saved = services.purpose_update(
+                purpose=purpose,
+                actor=request.user,
+                loaded_version=form.cleaned_data["version"],
+                text=form.text(),
+                communities=form.cleaned_data["communities"],
+            )
+        except services.EditConflict:
+            raise
+        except services.PurposeError as error:
+            form.add_error(None, str(error))
+            return False
+        return True
+
     try:
-        saved = services.purpose_update(
-            purpose=purpose,
-            actor=request.user,
-            loaded_version=form.cleaned_data["version"],
-            text=form.text(),
-            communities=form.cleaned_data["communities"],
-        )
+        result = merged_save(make_form, request.POST, current=current, save=save)
     except services.EditConflict as conflict:
-        return _conflict_response(request, form=form, conflict=conflict)
-    except services.PurposeError as error:
-        form.add_error(None, str(error))
-        return _form_response(request, form=form, purpose=purpose, status=422)
-    if saved.version == form.cleaned_data["version"]:
+        # Only a post without the editor's record of what it showed (a script,
+        # an old page) can still miss a save made meanwhile: show both.
+        return _conflict_response(request, form=checked, conflict=conflict)
+    if not result.saved:
+        return _form_response(request, form=result.form, purpose=purpose, status=result.status)
+    if result.taken:
+        messages.info(request, result.notice())
+    if saved.version == result.form.cleaned_data["version"]:
         messages.info(request, _("Nothing had changed, so nothing was saved."))
     else:
         messages.success(request, _("Saved. The change is kept in the history."))
     return _redirect_detail(request, saved)
+
+
+def _edit_initial(purpose: Purpose) -> dict:
+    initial = {name: getattr(purpose, name) for name in TEXT_FIELDS}
+    initial["communities"] = list(purpose.communities.values_list("pk", flat=True))
+    initial["version"] = purpose.version
+    return initial
 
 
 def _conflict_response(

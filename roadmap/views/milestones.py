@@ -1,5 +1,7 @@
 """Milestones: adding, editing, deleting and moving one (buttons, or dragged on the timeline)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.merge import merged_save, open_form
 from organisations.permissions import Perm
 from organisations.tenancy import org_view
 from roadmap import services
@@ -16,7 +19,8 @@ from roadmap.forms import MilestoneForm, MilestoneShiftForm
 from roadmap.models import Milestone, MilestoneKind, Phase, Roadmap
 from roadmap.page import detail_url
 from roadmap.timeline import short_date
-from roadmap.views.shared import add_service_error, done, editor, get_roadmap, render_body
+from roadmap.views.shared import add_service_error, done, editor, get_roadmap
+from roadmap.views.undo import answer, refuse
 
 
 def _milestone_context(
@@ -99,36 +103,48 @@ def _get_milestone(roadmap: Roadmap, milestone_id: int) -> Milestone:
 def milestone_edit(request: HttpRequest, roadmap_id: int, milestone_id: int) -> HttpResponse:
     roadmap = get_roadmap(roadmap_id)
     milestone = _get_milestone(roadmap, milestone_id)
+    make_form = partial(
+        MilestoneForm, organisation=request.org, roadmap=roadmap, milestone=milestone
+    )
     if request.method == "GET":
-        form = MilestoneForm(
-            organisation=request.org,
-            roadmap=roadmap,
-            milestone=milestone,
-            initial=MilestoneForm.initial_for(milestone),
-        )
+        form = open_form(make_form(initial=MilestoneForm.initial_for(milestone)))
         return editor(
             request,
             "roadmap/milestone_form.html",
             _milestone_context(request, roadmap, form, milestone),
         )
-    form = MilestoneForm(
-        request.POST, organisation=request.org, roadmap=roadmap, milestone=milestone
-    )
-    if form.is_valid():
+
+    def current() -> dict:
+        # Every write to the roadmap takes this lock first: nobody saves the
+        # milestone between reading it here and writing the merge.
+        nonlocal milestone
+        services.lock(roadmap)
+        milestone = _get_milestone(roadmap, milestone_id)
+        return MilestoneForm.initial_for(milestone)
+
+    def save(form: MilestoneForm) -> bool:
         try:
             services.milestone_update(
                 organisation=request.org, milestone=milestone, **form.service_kwargs()
             )
         except ValidationError as error:
             add_service_error(form, error)
-        else:
-            messages.success(request, _("Saved “%(title)s”.") % {"title": milestone.title})
-            return done(request, roadmap, anchor=f"milestone-{milestone.pk}")
+            return False
+        return True
+
+    result = merged_save(make_form, request.POST, current=current, save=save)
+    form = result.form
+    if result.saved:
+        if result.taken:
+            messages.info(request, result.notice())
+        messages.success(request, _("Saved “%(title)s”.") % {"title": milestone.title})
+        return done(request, roadmap, anchor=f"milestone-{milestone.pk}")
+    context = _milestone_context(request, roadmap, form, milestone)
     return editor(
         request,
         "roadmap/milestone_form.html",
-        _milestone_context(request, roadmap, form, milestone),
-        status=422,
+        context,
+        status=result.status,
     )
 
 
@@ -141,9 +157,17 @@ def milestone_delete(request: HttpRequest, roadmap_id: int, milestone_id: int) -
         return render(
             request, "roadmap/confirm_delete.html", {"roadmap": roadmap, "milestone": milestone}
         )
-    services.milestone_delete(organisation=request.org, milestone=milestone)
-    messages.success(request, _("Deleted the milestone “%(title)s”.") % {"title": milestone.title})
-    return done(request, roadmap, anchor="milestones", focus="milestones-heading")
+    record = services.milestone_delete_with_undo(
+        organisation=request.org, milestone=milestone, user=request.user
+    )
+    return answer(
+        request,
+        roadmap,
+        _("Deleted the milestone “%(title)s”.") % {"title": milestone.title},
+        record=record,
+        anchor="milestones",
+        focus="milestones-heading",
+    )
 
 
 @require_POST
@@ -154,15 +178,22 @@ def milestone_move(request: HttpRequest, roadmap_id: int, milestone_id: int) -> 
     milestone = _get_milestone(roadmap, milestone_id)
     form = MilestoneShiftForm(request.POST, milestone=milestone, roadmap=roadmap)
     if not form.is_valid():
-        for error in form.non_field_errors() or [_("Give a valid date.")]:
-            messages.error(request, error)
-        return render_body(request, roadmap, status=422)
-    services.milestone_move(
-        organisation=request.org, milestone=milestone, start=form.cleaned_data["new_start"]
-    )
-    messages.info(
+        reason = " ".join(form.non_field_errors()) or _("Give a valid date.")
+        return refuse(request, roadmap, reason, status=422)
+    try:
+        record = services.milestone_move_with_undo(
+            organisation=request.org,
+            milestone=milestone,
+            start=form.cleaned_data["new_start"],
+            user=request.user,
+        )
+    except ValidationError as error:
+        return refuse(request, roadmap, " ".join(error.messages), status=422)
+    return answer(
         request,
+        roadmap,
         _("Moved “%(title)s” to %(date)s.")
         % {"title": milestone.title, "date": short_date(milestone.start)},
+        record=record,
+        anchor=f"milestone-{milestone.pk}",
     )
-    return done(request, roadmap, anchor=f"milestone-{milestone.pk}")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.merge import merged_save, open_form
 from organisations.permissions import Perm
 from organisations.tenancy import org_view
 from roadmap import services
@@ -15,6 +16,7 @@ from roadmap.forms import PhaseForm, next_phase_dates
 from roadmap.models import Phase, PhasePurpose, Roadmap
 from roadmap.page import detail_url
 from roadmap.views.shared import add_service_error, done, editor, get_roadmap
+from roadmap.views.undo import answer
 
 
 def _phase_context(request: HttpRequest, roadmap: Roadmap, form: PhaseForm, phase=None) -> dict:
@@ -64,31 +66,47 @@ def phase_edit(request: HttpRequest, roadmap_id: int, phase_id: int) -> HttpResp
     roadmap = get_roadmap(roadmap_id)
     phase = get_object_or_404(Phase, pk=phase_id, roadmap=roadmap)
     siblings = list(Phase.objects.filter(roadmap=roadmap))
+
+    def make_form(data=None, files=None, initial=None) -> PhaseForm:
+        return PhaseForm(data, roadmap=roadmap, siblings=siblings, phase=phase, initial=initial)
+
     if request.method == "GET":
-        form = PhaseForm(
-            roadmap=roadmap,
-            siblings=siblings,
-            phase=phase,
-            initial={"name": phase.name, "start": phase.start, "end": phase.end},
-        )
+        form = open_form(make_form(initial=_phase_initial(phase)))
         return editor(
             request, "roadmap/phase_form.html", _phase_context(request, roadmap, form, phase)
         )
-    form = PhaseForm(request.POST, roadmap=roadmap, siblings=siblings, phase=phase)
-    if form.is_valid():
+
+    def current() -> dict:
+        nonlocal phase, siblings
+        services.lock(roadmap)  # what every write to the roadmap takes first
+        phase = get_object_or_404(Phase, pk=phase_id, roadmap=roadmap)
+        siblings = list(Phase.objects.filter(roadmap=roadmap))
+        return _phase_initial(phase)
+
+    def save(form: PhaseForm) -> bool:
         try:
             services.phase_update(organisation=request.org, phase=phase, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
-        else:
-            messages.success(request, _("Saved the phase “%(name)s”.") % {"name": phase.name})
-            return done(request, roadmap, anchor=f"phase-{phase.pk}", focus=f"phase-{phase.pk}")
+            return False
+        return True
+
+    result = merged_save(make_form, request.POST, current=current, save=save)
+    if result.saved:
+        if result.taken:
+            messages.info(request, result.notice())
+        messages.success(request, _("Saved the phase “%(name)s”.") % {"name": phase.name})
+        return done(request, roadmap, anchor=f"phase-{phase.pk}", focus=f"phase-{phase.pk}")
     return editor(
         request,
         "roadmap/phase_form.html",
-        _phase_context(request, roadmap, form, phase),
-        status=422,
+        _phase_context(request, roadmap, result.form, phase),
+        status=result.status,
     )
+
+
+def _phase_initial(phase: Phase) -> dict:
+    return {"name": phase.name, "start": phase.start, "end": phase.end}
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,10 +124,15 @@ def phase_delete(request: HttpRequest, roadmap_id: int, phase_id: int) -> HttpRe
                 "placement_count": PhasePurpose.objects.filter(phase=phase).count(),
             },
         )
-    services.phase_delete(organisation=request.org, phase=phase)
-    messages.success(
+    record = services.phase_delete_with_undo(
+        organisation=request.org, phase=phase, user=request.user
+    )
+    return answer(
         request,
+        roadmap,
         _("Deleted the phase “%(name)s”; its milestones stay on the roadmap.")
         % {"name": phase.name},
+        record=record,
+        anchor="phases",
+        focus="phases-heading",
     )
-    return done(request, roadmap, anchor="phases", focus="phases-heading")

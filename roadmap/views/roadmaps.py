@@ -1,6 +1,7 @@
 """Roadmaps: the list, the page, creating, editing and deleting one."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.merge import merged_save, open_form
 from organisations.permissions import Perm
 from organisations.tenancy import org_view
 from roadmap import services
@@ -74,19 +76,37 @@ def roadmap_detail(request: HttpRequest, roadmap_id: int) -> HttpResponse:
 def roadmap_edit(request: HttpRequest, roadmap_id: int) -> HttpResponse:
     roadmap = get_roadmap(roadmap_id)
     context = {"roadmap": roadmap}
+    make_form = partial(RoadmapForm, organisation=request.org)
     if request.method == "GET":
-        form = RoadmapForm(organisation=request.org, initial=RoadmapForm.initial_for(roadmap))
+        form = open_form(make_form(initial=RoadmapForm.initial_for(roadmap)))
         return render(request, "roadmap/form.html", {**context, "form": form})
-    form = RoadmapForm(request.POST, organisation=request.org)
-    if form.is_valid():
+
+    def current() -> dict:
+        nonlocal roadmap
+        services.lock(roadmap)
+        roadmap = get_roadmap(roadmap_id)
+        return RoadmapForm.initial_for(roadmap)
+
+    def save(form: RoadmapForm) -> bool:
         try:
             services.roadmap_update(organisation=request.org, roadmap=roadmap, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
-        else:
-            messages.success(request, _("Saved “%(title)s”.") % {"title": roadmap.title})
-            return redirect(detail_url(request, roadmap))
-    return render(request, "roadmap/form.html", {**context, "form": form}, status=422)
+            return False
+        return True
+
+    result = merged_save(make_form, request.POST, current=current, save=save)
+    if result.saved:
+        if result.taken:
+            messages.info(request, result.notice())
+        messages.success(request, _("Saved “%(title)s”.") % {"title": roadmap.title})
+        return redirect(detail_url(request, roadmap))
+    return render(
+        request,
+        "roadmap/form.html",
+        {"roadmap": roadmap, "form": result.form},
+        status=result.status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

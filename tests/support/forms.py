@@ -48,6 +48,27 @@ class Form:
             data[name] = chosen if boxes[0].kind == "checkbox" else chosen[0]
         return data
 
+    def as_posted(self) -> dict[str, list[str]]:
+        """What a browser posts for the form untouched: checked boxes only, a
+        select's chosen (or first) option, a textarea's lines ending ``\r\n``."""
+        data: dict[str, list[str]] = {}
+        for f in self.fields:
+            if f.kind in {"file", "submit", "button", "reset", "image"}:
+                continue
+            if f.kind in {"checkbox", "radio"}:
+                if f.checked:
+                    data.setdefault(f.name, []).append(f.value or "on")
+                continue
+            if f.kind == "select":
+                value = f.value if f.checked else next(iter(f.options), "")
+            elif f.kind == "textarea":
+                text = f.value[1:] if f.value.startswith("\n") else f.value
+                value = text.replace("\r\n", "\n").replace("\n", "\r\n")
+            else:
+                value = f.value
+            data.setdefault(f.name, []).append(value)
+        return data
+
     def text_fields(self) -> list[str]:
         return sorted({f.name for f in self.fields if f.kind in TEXT_TYPES})
 
@@ -70,6 +91,7 @@ class _FormParser(HTMLParser):
             self._select.options.append(a.get("value", ""))
             if "selected" in a:
                 self._select.value = a.get("value", "")
+                self._select.checked = True  # an option was chosen
         elif self._form is None or not a.get("name") or a["name"] == "csrfmiddlewaretoken":
             return
         elif tag == "input":
