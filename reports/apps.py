@@ -14,6 +14,9 @@ class ReportsConfig(AppConfig):
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
         from organisations.workshop import register
-        from reports import workshop
+        from purposes.scoring import uses
+        from reports import round_uses, workshop
 
         register("reports", workshop.steps)
+        # A round a brief was made from cannot be deleted.
+        uses.register("reports", round_uses.briefs_using)

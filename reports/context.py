@@ -258,6 +258,24 @@ def _disagreements(data: dict, purposes_by_id: dict) -> list[dict]:
     ]
 
 
+def _round(data: dict) -> dict | None:
+    """The round the scores come from, with who finished (``purposes.scoring.results``)."""
+    scoring_round = data.get("round")
+    if scoring_round is None:
+        return None
+    total = scoring_round["executives"]
+    # Snapshots taken before the counts were stored read as they did then.
+    finished = scoring_round.get("finished", total)
+    partly = scoring_round.get("partly", 0)
+    return {
+        **scoring_round,
+        "finished": finished,
+        "partly": partly,
+        "not_started": total - finished - partly,
+        "complete": total > 0 and finished == total,
+    }
+
+
 # ---------------------------------------------------------------- what changed
 
 
@@ -367,10 +385,12 @@ def brief_context(snapshot: dict) -> dict:
         "requested_by": snapshot.get("requested_by", ""),
         "purposes": purposes,
         "placed": placed,
-        "round": data.get("round"),
+        "round": _round(data),
         "ranking": _ranking(data, purposes_by_id),
         "heatmap_tables": _heatmap_tables(data, purposes_by_id),
         "disagreements": _disagreements(data, purposes_by_id),
+        # Snapshots taken before the rule moved to 3 points flagged at 2.
+        "flag_spread": (data.get("heatmap") or {}).get("flag_spread", 2),
     }
     if kind == ReportKind.WORKSHOP:
         context["sections"] = _workshop_sections(has_heatmap=bool(context["heatmap_tables"]))

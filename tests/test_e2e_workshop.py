@@ -351,12 +351,15 @@ def test_a_whole_workshop_with_four_people_at_once(
     with chloe.expect_response(lambda r: r.url.endswith("/edit/")) as refused_save:
         chloe.get_by_role("button", name="Save changes").click()
     assert refused_save.value.status == 409
-    conflict = chloe.get_by_role("alert").filter(has_text="Your changes were not saved")
+    conflict = chloe.get_by_role("alert").filter(
+        has_text="Someone else saved this while you were editing"
+    )
     expect(conflict).to_be_visible()
-    theirs = conflict.locator("tr").filter(has_text="Purpose statement").locator("td").first
-    expect(theirs).to_have_text(BENS_STATEMENT)
-    expect(chloe.get_by_label("Purpose statement")).to_have_value(CHLOES_STATEMENT)
-    expect(chloe.get_by_role("button", name="Save my merged version")).to_be_visible()
+    clash = chloe.locator("fieldset.clash").filter(
+        has_text="Purpose statement: you both changed it"
+    )
+    expect(clash.locator(".clash-value").last).to_have_text(BENS_STATEMENT)
+    expect(chloe.get_by_label("Purpose statement", exact=True)).to_have_value(CHLOES_STATEMENT)
     screenshot(chloe, "edit-conflict")
     chloe.get_by_role("link", name="Cancel").click()
     expect(chloe.locator("blockquote.purpose-statement")).to_have_text(BENS_STATEMENT)
@@ -441,6 +444,7 @@ def test_a_whole_workshop_with_four_people_at_once(
 
     # --- 4. Reveal, rank, choose.
     facilitator.get_by_role("button", name="Reveal the scores").click()
+    facilitator.get_by_role("button", name="Reveal now").click()
     expect(facilitator.get_by_role("heading", name="Results", level=1)).to_be_visible()
     expect(facilitator.locator(".ranked-title")).to_have_count(2)
     expect(facilitator.locator(".ranked-title").first).to_contain_text(RIGHT_FIRST)
@@ -519,7 +523,7 @@ def test_a_whole_workshop_with_four_people_at_once(
         selects={"Implementation area": "technology"},
     )
     expect(facilitator.locator("#milestones .milestone-table tbody tr")).to_have_count(5)
-    add_dependency(facilitator, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
+    add_dependency(facilitator, "Forum platform (1 Feb 2026)", "500 engineers (1 Jun 2026)")
     expect(facilitator.locator("#dependencies")).to_contain_text("must finish before")
     screenshot(facilitator, "roadmap-built")
 

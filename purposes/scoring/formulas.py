@@ -19,8 +19,13 @@ CHARACTERISTIC_MIN = 1
 CHARACTERISTIC_MAX = 5
 WEIGHT_MIN = 1
 WEIGHT_MAX = 5
-# Scores this far apart (max − min) are worth a conversation.
-DISAGREEMENT_SPREAD = 2
+# Scores this far apart (max − min) are worth a conversation. Two points
+# (2 and 4: "partly" against "largely") is how far two careful readers of the
+# same level sentences usually land: with three scorers nearly every cell had
+# it, and a heatmap where everything is flagged flags nothing. Three points
+# (1 and 4, 0 and 3) means they read the purpose or the need differently
+# (docs/scoring.md, "Disagreement").
+DISAGREEMENT_SPREAD = 3
 RISK = "risk"
 CHARACTERISTICS = ("magnetism", "draw", "org_value", "risk", "evolution")
 

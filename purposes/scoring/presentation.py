@@ -23,7 +23,15 @@ from purposes.models import (
 )
 from purposes.scoring import formulas, levels
 from purposes.scoring.forms import PurposeStatusForm
-from purposes.scoring.results import HeatCell, RoundData, heatmap_data, is_revealed
+from purposes.scoring.results import (
+    Completion,
+    HeatCell,
+    RoundData,
+    ScorerProgress,
+    heatmap_data,
+    is_revealed,
+    scores_expected,
+)
 
 CHARACTERISTICS = list(Characteristic)
 DISAGREEMENTS_LISTED = 12
@@ -42,10 +50,13 @@ def need_levels() -> list[tuple[int, str]]:
 
 
 def progress(scoring_round: ScoringRound) -> dict:
-    """Per executive: how many of their scores are in. Never the scores themselves."""
-    purpose_count = scoring_round.purposes.count()
-    need_count = scoring_round.needs.count()
-    total = purpose_count * (need_count + len(CHARACTERISTICS))
+    """Per scorer: how many of their scores are in. Never the scores themselves.
+
+    ``unfinished`` is what the reveal asks about: who has not entered every score.
+    """
+    expected = scores_expected(
+        purposes=scoring_round.purposes.count(), needs=scoring_round.needs.count()
+    )
     counts: dict[int, int] = {}
     last: dict[int, object] = {}
     for model in (NeedScore, CharacteristicScore):
@@ -58,21 +69,65 @@ def progress(scoring_round: ScoringRound) -> dict:
             counts[row["scorer_id"]] = counts.get(row["scorer_id"], 0) + row["n"]
             if row["scorer_id"] not in last or row["last"] > last[row["scorer_id"]]:
                 last[row["scorer_id"]] = row["last"]
-    executives = [
-        {
-            "user": user,
-            "done": counts.get(user.pk, 0),
-            "total": total,
-            "finished": total > 0 and counts.get(user.pk, 0) >= total,
-            "last": last.get(user.pk),
-        }
+    scorers = [
+        ScorerProgress(user, counts.get(user.pk, 0), expected, last.get(user.pk))
         for user in scoring_round.executives.order_by("first_name", "last_name", "email")
     ]
+    completion = Completion.of(scorers)
     return {
-        "executives": executives,
-        "finished_count": sum(1 for e in executives if e["finished"]),
-        "total": total,
+        "executives": [
+            {
+                "user": scorer.user,
+                "done": scorer.done,
+                "total": scorer.expected,
+                "finished": scorer.finished,
+                "last": scorer.last,
+            }
+            for scorer in scorers
+        ],
+        "unfinished": [scorer for scorer in scorers if not scorer.finished],
+        "completion": completion,
+        "finished_count": completion.finished,
+        "total": expected,
     }
+
+
+def round_list_completion(rounds: list[ScoringRound]) -> None:
+    """Set ``completion`` on each round of the list, in two queries for all of them.
+
+    Each round needs ``purpose_count``, ``need_count`` and ``executive_count``
+    annotated (the list view does).
+    """
+    done: dict[tuple[int, int], int] = {}
+    for model in (NeedScore, CharacteristicScore):
+        rows = (
+            model.objects.filter(round__in=[r.pk for r in rounds])
+            .values("round_id", "scorer_id")
+            .annotate(n=Count("pk"))
+            .values_list("round_id", "scorer_id", "n")
+            .order_by()
+        )
+        for round_id, scorer_id, n in rows:
+            done[round_id, scorer_id] = done.get((round_id, scorer_id), 0) + n
+    by_round: dict[int, list[int]] = {}
+    for (round_id, _scorer), n in done.items():
+        by_round.setdefault(round_id, []).append(n)
+    for scoring_round in rounds:
+        scoring_round.completion = Completion.of_counts(
+            by_round.get(scoring_round.pk, []),
+            total=scoring_round.executive_count,
+            expected=scores_expected(
+                purposes=scoring_round.purpose_count, needs=scoring_round.need_count
+            ),
+        )
+
+
+def score_count(scoring_round: ScoringRound) -> int:
+    """How many scores the round holds, everyone's together (what a deletion takes with it)."""
+    return (
+        NeedScore.objects.filter(round=scoring_round).count()
+        + CharacteristicScore.objects.filter(round=scoring_round).count()
+    )
 
 
 def score_page(scoring_round: ScoringRound, scorer: User) -> dict:
@@ -178,6 +233,7 @@ def disagreements(data: RoundData, results: list[formulas.PurposeResult]) -> dic
     cells = heatmap(data, results)
     return {
         **cells,
+        "flag_spread": formulas.DISAGREEMENT_SPREAD,
         "disagreements_shown": cells["disagreements"][:DISAGREEMENTS_LISTED],
         "disagreements_more": max(0, len(cells["disagreements"]) - DISAGREEMENTS_LISTED),
     }

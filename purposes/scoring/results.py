@@ -2,10 +2,15 @@
 
 The results page, the roadmap's readiness and the board brief all read a
 round through ``round_data``, and its heatmap through ``heatmap_data``, so
-they show the same numbers.
+they show the same numbers. Who finished scoring is decided here too
+(``is_finished``), for the progress panel, the reveal, the pages and the brief.
 """
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 
 from communities.models import Need
 from organisations.models import User
@@ -25,13 +30,68 @@ def is_revealed(scoring_round: ScoringRound) -> bool:
     return scoring_round.status != RoundStatus.OPEN
 
 
-def latest_revealed_round() -> ScoringRound | None:
-    """The most recently revealed (or closed) round of the organisation in scope."""
-    return (
-        ScoringRound.objects.exclude(status=RoundStatus.OPEN)
-        .order_by("-revealed_at", "-opened_at", "-pk")
-        .first()
-    )
+# ---------------------------------------------------------------- who finished
+
+
+def scores_expected(*, purposes: int, needs: int) -> int:
+    """The scores one scorer owes: every need and every characteristic of every purpose."""
+    return purposes * (needs + len(Characteristic))
+
+
+def is_finished(done: int, expected: int) -> bool:
+    """Finished means every one of their scores is in: the one definition everything uses."""
+    return expected > 0 and done >= expected
+
+
+@dataclass(frozen=True)
+class ScorerProgress:
+    """How many of their scores one scorer has entered (never the scores)."""
+
+    user: User
+    done: int
+    expected: int
+    last: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return is_finished(self.done, self.expected)
+
+    @property
+    def partly(self) -> bool:
+        return self.done > 0 and not self.finished
+
+
+@dataclass(frozen=True)
+class Completion:
+    """How many of a round's scorers finished, how many scored part, out of how many."""
+
+    finished: int
+    partly: int
+    total: int
+
+    @classmethod
+    def of(cls, scorers: Iterable[ScorerProgress]) -> "Completion":
+        scorers = list(scorers)
+        return cls(
+            finished=sum(1 for s in scorers if s.finished),
+            partly=sum(1 for s in scorers if s.partly),
+            total=len(scorers),
+        )
+
+    @classmethod
+    def of_counts(cls, done: Iterable[int], *, total: int, expected: int) -> "Completion":
+        """From the score counts of those who entered any; the others have not started."""
+        done = list(done)
+        finished = sum(1 for n in done if is_finished(n, expected))
+        return cls(finished=finished, partly=sum(1 for n in done if n > 0) - finished, total=total)
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.finished == self.total
+
+    @property
+    def not_started(self) -> int:
+        return self.total - self.finished - self.partly
 
 
 @dataclass
@@ -46,6 +106,18 @@ class RoundData:
     @property
     def weights(self) -> dict[int, int]:
         return {need.pk: need.weight for need in self.needs}
+
+    @cached_property
+    def scorers(self) -> list[ScorerProgress]:
+        """Each scorer's count of scores, from the rows already read."""
+        done = Counter(row[2] for row in self.need_rows)
+        done.update(row[2] for row in self.char_rows)
+        expected = scores_expected(purposes=len(self.purposes), needs=len(self.needs))
+        return [ScorerProgress(user, done[user.pk], expected) for user in self.executives]
+
+    @cached_property
+    def completion(self) -> Completion:
+        return Completion.of(self.scorers)
 
     def results(self, weights: dict[int, int] | None = None) -> list[formulas.PurposeResult]:
         return formulas.round_results(
@@ -128,21 +200,24 @@ def _scores_by_cell(rows: list[tuple], names: dict[int, str]) -> dict:
 
 
 def heatmap_data(data: RoundData, results: list[formulas.PurposeResult]) -> Heatmap:
-    """The heatmap's cells and the flagged disagreements, widest first.
+    """The heatmap's cells and the flagged disagreements, the ones that matter first.
+
+    Widest first; among equal spreads the higher-ranked purpose first (the
+    one the team is most likely to choose), then its needs in the round's
+    order before its characteristics.
 
     Every row of scores is visited once: the page must stay quick for a
     round of 10 purposes × 20 needs × 8 executives, where most cells differ.
     """
-    titles = {p.pk: p.title for p in data.purposes}
     names = {user.pk: user.display_name for user in data.executives}
     need_scores = _scores_by_cell(data.need_rows, names)
     char_scores = _scores_by_cell(data.char_rows, names)
     disagreements: list[tuple[tuple, Disagreement]] = []
 
     need_lines = []
-    for need in data.needs:
+    for need_index, need in enumerate(data.needs):
         cells = []
-        for result in results:
+        for position, result in enumerate(results):
             mean = result.need_means[need.pk]
             spread = result.need_spreads[need.pk]
             flagged = formulas.is_disagreement(spread)
@@ -151,13 +226,13 @@ def heatmap_data(data: RoundData, results: list[formulas.PurposeResult]) -> Heat
                 item = Disagreement(
                     result.purpose, need.pk, None, spread, need_scores[result.purpose, need.pk]
                 )
-                disagreements.append(((-spread, titles[result.purpose], need.statement), item))
+                disagreements.append(((-spread, position, 0, need_index), item))
         need_lines.append((need.pk, cells))
 
     characteristic_lines = []
-    for characteristic in Characteristic:
+    for characteristic_index, characteristic in enumerate(Characteristic):
         cells = []
-        for result in results:
+        for position, result in enumerate(results):
             mean = result.char_means[characteristic.value]
             spread = result.char_spreads[characteristic.value]
             flagged = formulas.is_disagreement(spread)
@@ -169,8 +244,7 @@ def heatmap_data(data: RoundData, results: list[formulas.PurposeResult]) -> Heat
             if flagged:
                 scores = char_scores[result.purpose, characteristic.value]
                 item = Disagreement(result.purpose, None, characteristic.value, spread, scores)
-                order = (-spread, titles[result.purpose], str(characteristic.label))
-                disagreements.append((order, item))
+                disagreements.append(((-spread, position, 1, characteristic_index), item))
         characteristic_lines.append((characteristic.value, cells))
 
     disagreements.sort(key=lambda pair: pair[0])

@@ -1,4 +1,4 @@
-"""Writes for scoring rounds: open, score, reveal, close, and level wordings.
+"""Writes for scoring rounds: open, score, reveal, reopen, close, delete, level wordings.
 
 Reveal, close, the fit weight and the level wordings are ``update()`` and
 ``bulk_create`` writes that fire no model signal, so each tells the audit log
@@ -6,8 +6,8 @@ itself (``organisations.audit.record``/``record_many``), inside its
 transaction and in a fixed number of queries. The actor is the request's user,
 filled in by auditlog's middleware.
 
-Reveal, close and a new fit weight change the results the roadmap page
-shows, so they also move the organisation's data version on
+Reveal, reopen, close, delete and a new fit weight change the results the
+roadmap page shows, so they also move the organisation's data version on
 (``organisations.services.organisation_data_changed``) in the same
 transaction. Opening a round and saving scores do not: the page reads only
 revealed rounds.
@@ -16,6 +16,7 @@ revealed rounds.
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from purposes.models import (
     ScoringRound,
 )
 from purposes.scoring import levels
+from purposes.scoring.uses import round_uses
 
 
 class ScoringError(Exception):
@@ -43,6 +45,18 @@ class ScoringError(Exception):
 
 class RoundNotFound(ScoringError):
     """No such round in this organisation."""
+
+
+class RoundUnchanged(ScoringError):
+    """The round is already where the request would move it (a double click): nothing changed."""
+
+
+class RoundInUse(ScoringError):
+    """Something above ``purposes`` (a brief) uses the round, so it stays."""
+
+    def __init__(self, message: str, uses: list[str]):
+        super().__init__(message)
+        self.uses = uses
 
 
 SCORING_ROLES = [role for role in Role.values if role_has(role, Perm.SCORE)]
@@ -100,18 +114,41 @@ def round_open(
 
 
 def _round_move(
-    scoring_round: ScoringRound, *, before: str, after: str, stamp: str, refusal: str
+    scoring_round: ScoringRound,
+    *,
+    before: str,
+    after: str,
+    stamp: str | None,
+    refusal: str,
+    already: tuple[tuple[str, ...], str] = ((), ""),
 ) -> ScoringRound:
-    """Move the round from ``before`` to ``after`` (one UPDATE) and log it (one INSERT)."""
+    """Move the round from ``before`` to ``after`` (one UPDATE) and log it (one INSERT).
+
+    The UPDATE names the status it expects, so of two requests at once (a
+    double click) exactly one moves the round and logs it; the other finds
+    nothing to update and raises ``RoundUnchanged`` (with ``already``'s
+    message) when the round is in one of ``already``'s statuses, and
+    ``ScoringError`` (with ``refusal``) otherwise.
+    """
     now = timezone.now()
+    values = {"status": after, **({stamp: now} if stamp else {})}
     with transaction.atomic():
-        changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=before).update(
-            status=after, **{stamp: now}
-        )
+        changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=before).update(**values)
         if changed != 1:
+            current = (
+                ScoringRound.objects.filter(pk=scoring_round.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if current is None:
+                raise RoundNotFound(_("There is no such round."))
+            scoring_round.status = current
+            statuses, message = already
+            if current in statuses:
+                raise RoundUnchanged(message % {"name": scoring_round.name})
             raise ScoringError(refusal)
-        scoring_round.status = after
-        setattr(scoring_round, stamp, now)
+        for field, value in values.items():
+            setattr(scoring_round, field, value)
         audit.record(instance=scoring_round, changes={"status": [before, after]})
         # Which round is the latest revealed, and its status, show on the roadmap page.
         organisation_data_changed(organisation_id=scoring_round.organisation_id)
@@ -119,13 +156,36 @@ def _round_move(
 
 
 def round_reveal(*, scoring_round: ScoringRound) -> ScoringRound:
-    """Show everyone's scores. Only an open round can be revealed, once."""
+    """Show everyone's scores. Only an open round can be revealed, once.
+
+    Safe to run twice at once: the second raises ``RoundUnchanged`` and logs nothing.
+    """
     return _round_move(
         scoring_round,
         before=RoundStatus.OPEN,
         after=RoundStatus.REVEALED,
         stamp="revealed_at",
         refusal=_("Only a round that is open for scoring can be revealed."),
+        already=(
+            (RoundStatus.REVEALED, RoundStatus.CLOSED),
+            _("“%(name)s” was already revealed; nothing changed."),
+        ),
+    )
+
+
+def round_reopen(*, scoring_round: ScoringRound) -> ScoringRound:
+    """Open a revealed round for scoring again; its results are hidden until the next reveal.
+
+    Everyone has seen the scores by then, so ``revealed_at`` is kept: the
+    round's page says it was revealed once, and when.
+    """
+    return _round_move(
+        scoring_round,
+        before=RoundStatus.REVEALED,
+        after=RoundStatus.OPEN,
+        stamp=None,
+        refusal=_("Only a revealed round can be reopened; a closed round stays as it is."),
+        already=((RoundStatus.OPEN,), _("“%(name)s” is already open for scoring.")),
     )
 
 
@@ -137,7 +197,34 @@ def round_close(*, scoring_round: ScoringRound) -> ScoringRound:
         after=RoundStatus.CLOSED,
         stamp="closed_at",
         refusal=_("Reveal the round before closing it; a closed round cannot change."),
+        already=((RoundStatus.CLOSED,), _("“%(name)s” is already closed.")),
     )
+
+
+def round_delete(*, organisation: Organisation, scoring_round: ScoringRound) -> None:
+    """Delete a round and its scores, unless something (a brief) uses it.
+
+    What uses a round is asked of the apps above this one (``uses``). The
+    deletion itself is logged by the audit log's signals.
+    """
+    _refuse_foreign(organisation, [scoring_round], _("The round belongs to another organisation."))
+    uses = round_uses(scoring_round)
+    if uses:
+        raise RoundInUse(
+            _("“%(name)s” cannot be deleted: a brief was made from it and keeps its scores.")
+            % {"name": scoring_round.name},
+            uses,
+        )
+    with transaction.atomic():
+        try:
+            ScoringRound.objects.filter(organisation=organisation, pk=scoring_round.pk).delete()
+        except (ProtectedError, RestrictedError):
+            raise ScoringError(
+                _("“%(name)s” cannot be deleted: something else still uses it.")
+                % {"name": scoring_round.name}
+            ) from None
+        # It may have been the round the roadmap page reads.
+        organisation_data_changed(organisation_id=organisation.pk)
 
 
 def round_set_fit_weight(*, scoring_round: ScoringRound, fit_weight_percent: int) -> ScoringRound:

@@ -28,15 +28,20 @@ from purposes.scoring.forms import (
 )
 from purposes.scoring.results import is_revealed, round_data
 from purposes.scoring.services import (
+    RoundInUse,
     RoundNotFound,
+    RoundUnchanged,
     ScoringError,
     levels_update,
     round_close,
+    round_delete,
     round_open,
+    round_reopen,
     round_reveal,
     round_set_fit_weight,
     score_save,
 )
+from purposes.scoring.uses import round_uses
 
 
 def _can(request: HttpRequest, perm: Perm) -> bool:
@@ -68,6 +73,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "pk", flat=True
         )
     )
+    presentation.round_list_completion(rounds)
     comparable = sum(1 for r in rounds if is_revealed(r))
     return render(
         request,
@@ -119,7 +125,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             initial={"fit_weight_percent": scoring_round.fit_weight_percent}
         ),
     }
-    if _can(request, Perm.RUN_WORKSHOP):
+    # Who finished is no secret once the round is revealed; before, only the facilitator sees it.
+    if _can(request, Perm.RUN_WORKSHOP) or is_revealed(scoring_round):
         context["progress"] = presentation.progress(scoring_round)
     return render(request, "scoring/round_detail.html", context)
 
@@ -138,17 +145,92 @@ def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _confirmed(request: HttpRequest) -> bool:
+    """A POST that says so: the confirm page's form sends ``confirmed=yes``."""
+    return request.method == "POST" and request.POST.get("confirmed") == "yes"
+
+
+@require_http_methods(["GET", "POST"])
 @org_view(Perm.RUN_WORKSHOP)
 def round_reveal_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Say who has not finished and ask; reveal only on a confirmed POST, and only once."""
     scoring_round = get_object_or_404(ScoringRound, pk=round_id)
+    if not _confirmed(request):
+        if scoring_round.status != RoundStatus.OPEN:
+            messages.info(request, _("This round was already revealed."))
+            return redirect(_round_url("results", request, scoring_round))
+        return render(
+            request,
+            "scoring/confirm_reveal.html",
+            {"round": scoring_round, "progress": presentation.progress(scoring_round)},
+        )
     try:
         round_reveal(scoring_round=scoring_round)
+    except RoundUnchanged as already:
+        # A double click, or another facilitator a moment earlier: not an error.
+        messages.info(request, str(already))
+        return redirect(_round_url("results", request, scoring_round))
     except ScoringError as error:
         messages.error(request, str(error))
         return redirect(_round_url("detail", request, scoring_round))
     messages.success(request, _("The scores are revealed. Everyone can see the results now."))
     return redirect(_round_url("results", request, scoring_round))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.RUN_WORKSHOP)
+def round_reopen_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Open a revealed round for scoring again, after a warning that its scores were seen."""
+    scoring_round = get_object_or_404(ScoringRound, pk=round_id)
+    if not _confirmed(request):
+        if scoring_round.status == RoundStatus.REVEALED:
+            return render(request, "scoring/confirm_reopen.html", {"round": scoring_round})
+        messages.info(request, _("Only a revealed round can be reopened."))
+        return redirect(_round_url("detail", request, scoring_round))
+    try:
+        round_reopen(scoring_round=scoring_round)
+    except RoundUnchanged as already:
+        messages.info(request, str(already))
+    except ScoringError as error:
+        messages.error(request, str(error))
+    else:
+        messages.warning(
+            request,
+            _("“%(name)s” is open for scoring again. Everyone has seen the scores given so far.")
+            % {"name": scoring_round.name},
+        )
+    return redirect(_round_url("detail", request, scoring_round))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.RUN_WORKSHOP)
+def round_delete_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Delete a round no brief uses, after a page that says what goes with it."""
+    scoring_round = get_object_or_404(ScoringRound, pk=round_id)
+    uses: list[str] = []
+    if _confirmed(request):
+        try:
+            round_delete(organisation=request.org, scoring_round=scoring_round)
+        except RoundInUse as in_use:
+            uses = in_use.uses
+        except ScoringError as error:
+            messages.error(request, str(error))
+            return redirect(_round_url("detail", request, scoring_round))
+        else:
+            messages.success(
+                request, _("Deleted “%(name)s” and its scores.") % {"name": scoring_round.name}
+            )
+            return redirect("scoring:list", org_slug=request.org.slug)
+    else:
+        uses = round_uses(scoring_round)
+    context = {
+        "round": scoring_round,
+        "uses": uses,
+        "score_count": presentation.score_count(scoring_round),
+    }
+    return render(
+        request, "scoring/confirm_delete.html", context, status=409 if _confirmed(request) else 200
+    )
 
 
 @require_POST
@@ -157,6 +239,8 @@ def round_close_view(request: HttpRequest, round_id: int) -> HttpResponse:
     scoring_round = get_object_or_404(ScoringRound, pk=round_id)
     try:
         round_close(scoring_round=scoring_round)
+    except RoundUnchanged as already:
+        messages.info(request, str(already))
     except ScoringError as error:
         messages.error(request, str(error))
     else:
@@ -275,6 +359,7 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
     context = {
         "round": scoring_round,
         "data": data,
+        "completion": data.completion,
         "can_run": can_run,
         **presentation.ranking(data, weights, base),
     }

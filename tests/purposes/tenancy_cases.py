@@ -77,10 +77,18 @@ CASES = {
             "score": 4,
         },
     ),
+    # Without ``confirmed=yes`` these three only ask (the confirm page).
     "scoring:reveal": OrgCase(
         Perm.RUN_WORKSHOP,
         kwargs=lambda t: {"round_id": scoring_support.round_for(t).pk},
-        methods=("POST",),
+    ),
+    "scoring:reopen": OrgCase(
+        Perm.RUN_WORKSHOP,
+        kwargs=lambda t: {"round_id": scoring_support.round_for(t, RoundStatus.REVEALED).pk},
+    ),
+    "scoring:delete": OrgCase(
+        Perm.RUN_WORKSHOP,
+        kwargs=lambda t: {"round_id": scoring_support.round_for(t).pk},
     ),
     "scoring:close": OrgCase(
         Perm.RUN_WORKSHOP,

@@ -135,6 +135,9 @@ def test_blind_round_from_opening_to_what_if(live_server, browser, screenshot):
     assert facilitator.evaluate("window.__stillTheSamePage === true")
     screenshot(facilitator, "facilitator-progress-complete")
     facilitator.get_by_role("button", name="Reveal the scores").click()
+    # Everyone finished: the question is short, but still asked.
+    expect(facilitator.get_by_role("heading", name="Reveal the scores?")).to_be_visible()
+    facilitator.get_by_role("button", name="Reveal now").click()
 
     # --- Results: ranking, disagreements, what-if.
     expect(facilitator.get_by_role("heading", name="Results", level=1)).to_be_visible()

@@ -81,12 +81,15 @@ def test_fit_weight_changes_the_overall():
     assert a.overall == pytest.approx(67)
 
 
-def test_spread_is_max_minus_min_and_two_points_is_a_disagreement():
+def test_spread_is_max_minus_min_and_three_points_is_a_disagreement():
     ranked = by_purpose(results())
     assert ranked[A].need_spreads == {N1: 2, N2: 0}
     assert ranked[B].need_spreads == {N1: 0, N2: 1}
-    assert formulas.is_disagreement(ranked[A].need_spreads[N1])
+    # 4 and 2 is how far two careful readers usually land: not flagged.
+    assert not formulas.is_disagreement(ranked[A].need_spreads[N1])
     assert not formulas.is_disagreement(ranked[B].need_spreads[N2])
+    assert formulas.is_disagreement(3)
+    assert formulas.is_disagreement(5)
     assert not formulas.is_disagreement(None)
 
 

@@ -5,6 +5,7 @@ The data is the worked example of docs/scoring.md: Alpha overall 65, Beta 63.75.
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -111,30 +112,51 @@ def test_results_rank_by_overall_with_the_numbers(world, example):
     assert '<span class="big-number">64</span>' in html
 
 
-def test_heatmap_shows_means_colours_and_flags_disagreement(world, example):
-    scoring_round, *_ = example
-    response = world.client(world.ours.user(Role.EXECUTIVE)).get(_url("results", scoring_round))
+def test_heatmap_shows_means_colours_and_flags_disagreement(world):
+    tenant = world.ours
+    x, y = tenant.user(Role.EXECUTIVE), tenant.user(Role.FACILITATOR)
+    scoring_round, alpha, beta, n1, n2 = example_round(tenant)
+    with scopes_disabled():
+        NeedScore.objects.filter(round=scoring_round).delete()
+        rows = [
+            (alpha, n1, x, 5), (alpha, n1, y, 1),  # 4 points apart: flagged
+            (alpha, n2, x, 5), (alpha, n2, y, 5),
+            (beta, n1, x, 5), (beta, n1, y, 5),
+            (beta, n2, x, 0), (beta, n2, y, 2),  # 2 points apart: ordinary, not flagged
+        ]  # fmt: skip
+        NeedScore.objects.bulk_create(
+            NeedScore(
+                organisation=tenant.org, round=scoring_round, purpose=p, need=n, scorer=u, score=v
+            )
+            for p, n, u, v in rows
+        )
+    response = world.client(x).get(_url("results", scoring_round))
     html = response.content.decode()
-    lines = {line["need"].statement: line["cells"] for line in response.context["need_lines"]}
-    alpha_n1, beta_n1 = lines["Right first time"]
+    columns = [purpose.title for purpose in response.context["columns"]]
+    lines = {
+        line["need"].statement: dict(zip(columns, line["cells"], strict=True))
+        for line in response.context["need_lines"]
+    }
+    alpha_n1, beta_n1 = lines["Right first time"]["Alpha"], lines["Right first time"]["Beta"]
     assert (alpha_n1["mean"], alpha_n1["heat"], alpha_n1["spread"], alpha_n1["flag"]) == (
         3,
         3,
-        2,
+        4,
         True,
     )
     assert (beta_n1["mean"], beta_n1["flag"]) == (5, False)
+    cheap = lines["Cheap parts"]
+    assert (cheap["Alpha"]["spread"], cheap["Beta"]["spread"]) == (0, 2)
+    assert not cheap["Alpha"]["flag"] and not cheap["Beta"]["flag"]
     assert 'class="heat heat-3 disagree"' in html
-    assert "disagreement: scores 2 points apart" in html
+    assert "disagreement: scores 4 points apart" in html
+    assert "scores 3 or more points apart" in html
     # The disagreement list names who scored what, now that the round is revealed.
     [item] = response.context["disagreements"]
     assert item["purpose"].title == "Alpha"
     assert item["criterion"] == "Right first time"
     names = {name for name, _score in item["scores"]}
-    assert names == {
-        world.ours.user(Role.EXECUTIVE).display_name,
-        world.ours.user(Role.FACILITATOR).display_name,
-    }
+    assert names == {x.display_name, y.display_name}
 
 
 def test_stability_sentence(world, example):
@@ -280,3 +302,24 @@ def test_compare_needs_two_different_rounds(world, example):
     )
     assert response.status_code == 422
     assert "Choose two different rounds." in response.content.decode()
+
+
+def test_the_demoting_control_says_so_and_never_takes_the_place_of_choose(world, example):
+    """After "Choose", its slot reads "✓ Chosen"; demoting is "Back to shortlist", beside it."""
+    scoring_round, alpha, *_ = example
+    client = world.client(world.ours.user(Role.FACILITATOR))
+    results = _url("results", scoring_round)
+
+    def slots() -> str:
+        html = client.get(results).text
+        block = html[html.index(f'id="status-actions-{alpha.pk}"') :]
+        block = block[: block.index("</div>")].replace(alpha.title, "")
+        return " ".join(re.sub(r"<[^>]+>|^[^>]*>", " ", block).split())
+
+    assert slots() == "Choose Shortlist"
+    client.post(_url("purpose_status", scoring_round, purpose_id=alpha.pk), {"status": "chosen"})
+    assert slots() == "✓ Chosen Back to shortlist Back to draft"
+    client.post(
+        _url("purpose_status", scoring_round, purpose_id=alpha.pk), {"status": "shortlisted"}
+    )
+    assert slots() == "Choose ✓ Shortlisted Back to draft"

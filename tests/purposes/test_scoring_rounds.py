@@ -159,7 +159,7 @@ def test_reveal_then_close(world):
         scoring_round.refresh_from_db()
     assert scoring_round.status == RoundStatus.OPEN
 
-    response = client.post(_url("reveal", round_id=scoring_round.pk))
+    response = client.post(_url("reveal", round_id=scoring_round.pk), {"confirmed": "yes"})
     assert response["Location"] == _url("results", round_id=scoring_round.pk)
     with scopes_disabled():
         scoring_round.refresh_from_db()
@@ -171,8 +171,10 @@ def test_reveal_then_close(world):
         scoring_round.refresh_from_db()
     assert scoring_round.status == RoundStatus.CLOSED
     # Revealing again does nothing to a closed round.
-    response = client.post(_url("reveal", round_id=scoring_round.pk), follow=True)
-    assert "Only a round that is open" in response.content.decode()
+    response = client.post(
+        _url("reveal", round_id=scoring_round.pk), {"confirmed": "yes"}, follow=True
+    )
+    assert "was already revealed; nothing changed" in response.content.decode()
     with scopes_disabled():
         scoring_round.refresh_from_db()
     assert scoring_round.status == RoundStatus.CLOSED
