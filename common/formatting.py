@@ -22,6 +22,11 @@ def whole_money(amount: Decimal | float | int, currency: str | None = "") -> str
     return f"{figure} {currency}".strip()
 
 
+def date_text(value: date) -> str:
+    """A date in a sentence on a page or a form: "1 Jan 2027" (the format the pages use)."""
+    return formats.date_format(value, "j M Y")
+
+
 def long_date(value: date | datetime) -> str:
     """A date as a board member reads it: "4 December 2026"."""
     return formats.date_format(value, "j F Y")

@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 
 from organisations.models import Organisation
 from purposes.models import PURPOSE_PARTS, Purpose, PurposeStatus
+from purposes.scoring import formulas
 from purposes.scoring.results import HeatCell, heatmap_data
 from reports.changes import what_changed
 from roadmap.models import KIND_COLUMNS, MONEY_KINDS, Milestone, Roadmap
@@ -135,6 +136,8 @@ def _heatmap(overview: RoadmapOverview) -> dict | None:
     names = {user.pk: user.display_name for user in overview.round.executives}
     return {
         "columns": grid.purpose_ids,
+        # The spread that flagged a cell when the snapshot was taken (docs/scoring.md).
+        "flag_spread": formulas.DISAGREEMENT_SPREAD,
         "needs": [
             {
                 "id": need_id,
@@ -221,7 +224,12 @@ def roadmap_data(roadmap: Roadmap) -> dict:
             "revealed_at": _iso(scoring_round.revealed_at),
             "fit_weight_percent": scoring_round.fit_weight_percent,
             "executives": len(overview.round.executives),
+            # Of them, who entered every score and who only some (results.is_finished).
+            "finished": overview.round.completion.finished,
+            "partly": overview.round.completion.partly,
             "needs": len(overview.round.needs),
+            # Chosen on the roadmap's form, or picked as the latest complete round.
+            "chosen": overview.round_chosen,
         },
         "results": _results(overview),
         "heatmap": _heatmap(overview),

@@ -5,11 +5,11 @@ objects: a stable code, a sentence for the team, and the thing to fix as a
 ``Target`` (the view turns it into a link). ``roadmap_warnings`` runs them all.
 """
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from roadmap.models import DecisionArea, MilestoneKind
 from roadmap.readiness import HIGH_IMPACT
@@ -180,8 +180,35 @@ CHECKS = (
 )
 
 
-def roadmap_warnings(facts: RoadmapFacts) -> list[RoadmapWarning]:
-    return [warning for check in CHECKS for warning in check(facts)]
+def roadmap_warnings(
+    facts: RoadmapFacts, date_conflicts: Iterable = (), titles: Mapping[Hashable, str] = {}
+) -> list[RoadmapWarning]:
+    """Every warning, the dependencies' date conflicts included: whatever the page
+    flags anywhere is in the Check panel and the brief's points to settle."""
+    warnings = [warning for check in CHECKS for warning in check(facts)]
+    return warnings + date_conflict_warnings(date_conflicts, titles)
+
+
+def date_conflict_warnings(
+    conflicts: Iterable, titles: Mapping[Hashable, str]
+) -> list[RoadmapWarning]:
+    """A milestone dated before what it depends on is finished."""
+    warnings = []
+    for conflict in conflicts:
+        message = ngettext(
+            "“%(then)s” is dated %(days)d day before “%(first)s”, which it depends on, "
+            "is finished: move one of them or drop the dependency.",
+            "“%(then)s” is dated %(days)d days before “%(first)s”, which it depends on, "
+            "is finished: move one of them or drop the dependency.",
+            conflict.days_early,
+        ) % {
+            "then": titles.get(conflict.successor, "?"),
+            "first": titles.get(conflict.predecessor, "?"),
+            "days": conflict.days_early,
+        }
+        target = Target("milestone", conflict.successor)
+        warnings.append(RoadmapWarning("dependency_date_conflict", message, target))
+    return warnings
 
 
 def facts_from_models(

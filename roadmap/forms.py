@@ -10,11 +10,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import date_text
+from common.forms import Form
 from communities.models import Community
 from organisations.models import Organisation, User
-from purposes.models import Purpose, PurposeStatus
+from purposes.models import Purpose, PurposeStatus, RoundStatus, ScoringRound
 from roadmap import services
 from roadmap.milestone_rules import MilestoneDetails, milestone_date_errors, milestone_errors
 from roadmap.models import (
@@ -30,6 +33,7 @@ from roadmap.models import (
     Roadmap,
     RoadmapStatus,
 )
+from roadmap.timeline import short_date
 
 
 class DateInput(forms.DateInput):
@@ -37,6 +41,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, scoring_round: ScoringRound) -> str:
+        if scoring_round.revealed_at is None:
+            return scoring_round.name
+        return _("%(name)s (revealed %(date)s)") % {
+            "name": scoring_round.name,
+            "date": short_date(timezone.localdate(scoring_round.revealed_at)),
+        }
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -70,7 +84,7 @@ def _clean_currency_value(value: str) -> str:
 # ---------------------------------------------------------------- roadmaps
 
 
-class RoadmapForm(forms.Form):
+class RoadmapForm(Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
         label=_("Description"),
@@ -93,10 +107,25 @@ class RoadmapForm(forms.Form):
         _("Main currency"),
         help_text=_("Investment and value are compared in this currency (e.g. EUR)."),
     )
+    scoring_round = RoundChoiceField(
+        label=_("Scores from"),
+        queryset=ScoringRound.objects.none(),
+        required=False,
+        empty_label=_("The latest complete round (automatic)"),
+        help_text=_(
+            "The revealed scoring round whose results feed readiness on the page and in the brief."
+        ),
+    )
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members_of(organisation)
+        self.fields["scoring_round"].queryset = (
+            ScoringRound.objects.with_scopes_disabled()
+            .filter(organisation=organisation)
+            .exclude(status=RoundStatus.OPEN)
+            .order_by("-revealed_at", "-pk")
+        )
 
     def clean_currency(self) -> str:
         return _clean_currency_value(self.cleaned_data["currency"])
@@ -119,13 +148,14 @@ class RoadmapForm(forms.Form):
             "status": roadmap.status,
             "owner": roadmap.owner_id,
             "currency": roadmap.currency,
+            "scoring_round": roadmap.scoring_round_id,
         }
 
 
 # ---------------------------------------------------------------- phases
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(Form):
     name = forms.CharField(
         label=_("Name"), max_length=80, help_text=_("e.g. Pilot, Launch, Grow, Scale")
     )
@@ -175,7 +205,7 @@ class PurposeChoiceField(forms.ModelChoiceField):
         return purpose.title
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(Form):
     purpose = PurposeChoiceField(
         label=_("Chosen purpose"),
         queryset=Purpose.objects.none(),
@@ -195,7 +225,7 @@ class PlacementForm(forms.Form):
         )
 
 
-class DirectionForm(forms.Form):
+class DirectionForm(Form):
     direction = forms.ChoiceField(choices=[("up", _("Earlier")), ("down", _("Later"))])
 
 
@@ -252,7 +282,7 @@ _MONEY_FIELDS = {
 }
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=_blank(MilestoneKind.choices),
@@ -465,7 +495,7 @@ class MilestoneForm(forms.Form):
         ]
 
 
-class MilestoneShiftForm(forms.Form):
+class MilestoneShiftForm(Form):
     """Move a milestone by a step (the keyboard's buttons) or to a date (the drag)."""
 
     shift = forms.ChoiceField(
@@ -500,10 +530,10 @@ class MilestoneShiftForm(forms.Form):
 
 class MilestoneChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, milestone: Milestone) -> str:
-        return f"{milestone.title} ({milestone.start.isoformat()})"
+        return f"{milestone.title} ({date_text(milestone.start)})"
 
 
-class DependencyForm(forms.Form):
+class DependencyForm(Form):
     predecessor = MilestoneChoiceField(
         label=_("This milestone must finish first"),
         queryset=Milestone.objects.none(),

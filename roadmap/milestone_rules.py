@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from common.formatting import date_text
 from roadmap.models import (
     KIND_COLUMNS,
     TEXT_COLUMNS,
@@ -38,8 +39,8 @@ def milestone_date_errors(start: date, end: date | None, *, roadmap) -> dict[str
     """A sentence for a start or end outside the roadmap's window."""
     earliest, latest = milestone_window(roadmap)
     message = _("Keep the milestone between %(earliest)s and %(latest)s.") % {
-        "earliest": earliest.isoformat(),
-        "latest": latest.isoformat(),
+        "earliest": date_text(earliest),
+        "latest": date_text(latest),
     }
     if not earliest <= start <= latest:
         return {"start": message}

@@ -15,9 +15,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from common.formatting import date_text
 from communities.models import Community
 from organisations.models import Organisation, fields_except
-from purposes.models import Purpose
+from purposes.models import Purpose, ScoringRound
 
 MAX_ROADMAP_YEARS = 5
 # Roadmaps plan within these years: far enough for any real plan, and far
@@ -69,6 +70,16 @@ class Roadmap(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("owner"),
+    )
+    # The revealed round whose scores feed the page's readiness and the brief;
+    # empty: the latest complete round (``roadmap.overview.feeding_round``).
+    scoring_round = models.ForeignKey(
+        ScoringRound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scores from"),
     )
     # Investment and value are compared in this currency; amounts in others are
     # shown but left out of the totals (docs/readiness.md).
@@ -130,7 +141,7 @@ class Roadmap(models.Model):
                 raise ValidationError(
                     {
                         "end": _("A roadmap spans at most five years: end it by %(latest)s.")
-                        % {"latest": add_years(self.start, MAX_ROADMAP_YEARS).isoformat()}
+                        % {"latest": date_text(add_years(self.start, MAX_ROADMAP_YEARS))}
                     }
                 )
 
@@ -173,7 +184,7 @@ class Phase(models.Model):
         if self.start < roadmap.start or self.end > roadmap.end:
             raise ValidationError(
                 _("A phase must lie within the roadmap (%(start)s to %(end)s).")
-                % {"start": roadmap.start.isoformat(), "end": roadmap.end.isoformat()}
+                % {"start": date_text(roadmap.start), "end": date_text(roadmap.end)}
             )
         clash = (
             Phase.objects.filter(
@@ -187,8 +198,8 @@ class Phase(models.Model):
                 _("This phase overlaps “%(name)s” (%(start)s to %(end)s).")
                 % {
                     "name": clash.name,
-                    "start": clash.start.isoformat(),
-                    "end": clash.end.isoformat(),
+                    "start": date_text(clash.start),
+                    "end": date_text(clash.end),
                 }
             )
 
@@ -509,3 +520,34 @@ class MilestoneDependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor_id} → {self.successor_id}"
+
+
+class UndoKind(models.TextChoices):
+    MOVE = "move", _("Milestone moved")
+    MILESTONE = "milestone", _("Milestone deleted")
+    PHASE = "phase", _("Phase deleted")
+    DEPENDENCY = "dependency", _("Dependency removed")
+
+
+class UndoRecord(models.Model):
+    """What one change on the roadmap page replaced, so that its author can undo it.
+
+    Written in the change's own transaction (``roadmap.services``); the Undo
+    button posts ``token``. Only its author may use it, once, for a few
+    minutes, and only while nobody has changed what it would put back.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=20, choices=UndoKind.choices)
+    # The rows as they were, column by column (``attname``), in JSON's own types.
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

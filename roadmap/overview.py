@@ -11,14 +11,15 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from communities.models import Community
 from organisations.models import User
-from purposes.models import Purpose, ScoringRound
+from purposes.models import Purpose, RoundStatus, ScoringRound
 from purposes.scoring.formulas import PurposeResult
-from purposes.scoring.results import RoundData, latest_revealed_round, round_data
+from purposes.scoring.presentation import round_list_completion
+from purposes.scoring.results import RoundData, round_data
 from roadmap import charts, diagnostics
 from roadmap import dependencies as deps
 from roadmap import readiness as indices
@@ -42,12 +43,13 @@ class RoadmapOverview:
     purposes: list[Purpose]
     scoring_round: ScoringRound | None
     round: RoundData | None
-    # Results of the latest revealed round, ranked; empty without one.
+    # Results of the round that feeds the roadmap (``feeding_round``), ranked.
     results: list[PurposeResult] = field(default_factory=list)
     timeline: TimelineInput | None = None
     warnings: list[diagnostics.RoadmapWarning] = field(default_factory=list)
     date_conflicts: list[deps.DateConflict] = field(default_factory=list)
     readiness: indices.Readiness | None = None
+    round_chosen: bool = False  # the facilitator chose the round (else: automatic)
     risk_matrix: charts.RiskMatrix | None = None
     investment_value: charts.InvestmentValueChart | None = None
     community_targets: list[charts.TargetSeries] = field(default_factory=list)
@@ -88,6 +90,33 @@ def _attach_related(milestones: list[Milestone]) -> None:
             milestone._state.fields_cache[name] = related
 
 
+def feeding_round(roadmap: Roadmap) -> tuple[ScoringRound | None, bool]:
+    """The round whose scores feed the roadmap, and whether the facilitator chose it.
+
+    Chosen on the roadmap's form; otherwise the latest revealed round that every
+    scorer finished, or failing that the latest revealed one (docs/readiness.md).
+    Two queries at most, whatever the number of rounds.
+    """
+    if roadmap.scoring_round_id is not None:
+        chosen = ScoringRound.objects.filter(pk=roadmap.scoring_round_id).first()
+        if chosen is not None and chosen.status != RoundStatus.OPEN:
+            return chosen, True
+    rounds = list(
+        ScoringRound.objects.exclude(status=RoundStatus.OPEN)
+        .annotate(
+            purpose_count=Count("purposes", distinct=True),
+            need_count=Count("needs", distinct=True),
+            executive_count=Count("executives", distinct=True),
+        )
+        .order_by("-revealed_at", "-opened_at", "-pk")
+    )
+    if not rounds:
+        return None, False
+    round_list_completion(rounds)
+    complete = next((r for r in rounds if r.completion.complete), None)
+    return complete or rounds[0], False
+
+
 def roadmap_overview(roadmap: Roadmap) -> RoadmapOverview:
     """Read a roadmap and compute its timeline input, warnings, indices and charts.
 
@@ -105,7 +134,7 @@ def roadmap_overview(roadmap: Roadmap) -> RoadmapOverview:
     edges = list(MilestoneDependency.objects.filter(successor__roadmap=roadmap).order_by("pk"))
     purposes = _placed_purposes(placements)
 
-    scoring_round = latest_revealed_round()
+    scoring_round, round_chosen = feeding_round(roadmap)
     data = round_data(scoring_round) if scoring_round is not None else None
     results = data.results() if data is not None else []
     placed_ids = {p.pk for p in purposes}
@@ -127,6 +156,9 @@ def roadmap_overview(roadmap: Roadmap) -> RoadmapOverview:
         )
     )
     dated_investments, dated_values = charts.dated_money_from_models(milestones)
+    conflicts = deps.date_conflicts(
+        deps.dated_milestones_from_models(milestones), deps.edges_from_models(edges)
+    )
     return RoadmapOverview(
         roadmap=roadmap,
         phases=phases,
@@ -135,16 +167,16 @@ def roadmap_overview(roadmap: Roadmap) -> RoadmapOverview:
         dependencies=edges,
         purposes=purposes,
         scoring_round=scoring_round,
+        round_chosen=round_chosen,
         round=data,
         results=results,
         timeline=timeline_input_from_models(roadmap, phases, placements, milestones, edges),
         warnings=diagnostics.roadmap_warnings(
-            diagnostics.facts_from_models(purposes, placements, phases, milestones)
+            diagnostics.facts_from_models(purposes, placements, phases, milestones),
+            conflicts,
+            {m.pk: m.title for m in milestones},
         ),
-        date_conflicts=deps.date_conflicts(
-            deps.dated_milestones_from_models(milestones),
-            deps.edges_from_models(edges),
-        ),
+        date_conflicts=conflicts,
         readiness=ready,
         risk_matrix=charts.risk_matrix(charts.risk_points_from_models(milestones)),
         investment_value=charts.investment_value_by_phase(

@@ -15,7 +15,7 @@ lanes grow instead of labels colliding. See docs/timeline.md.
 """
 
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.utils.dates import MONTHS_3
@@ -208,6 +208,10 @@ class Lane:
 class BarSegment:
     x: float
     width: float
+    # The second and later runs of a purpose placed in phases apart carry the
+    # name too (the first run's is the bar's own ``label``): no bar unnamed.
+    label: str = ""
+    label_x: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -516,6 +520,21 @@ def _purpose_rows(data: TimelineInput) -> list[tuple[Hashable, str, list[PhaseIn
     return [(purpose_id, title, placed) for _, purpose_id, title, placed in rows]
 
 
+def _labelled_segment(
+    title: str, segment: BarSegment, later: list[BarSegment], scale: Scale
+) -> BarSegment:
+    """A later run of a purpose's bar, named inside it or else right after it."""
+    inside = truncate_to_width(title, segment.width - 2 * LABEL_GAP)
+    if inside == title or len(inside) >= 12:
+        return replace(segment, label=inside, label_x=round(segment.x + LABEL_GAP, 1))
+    label_x = segment.x + segment.width + LABEL_GAP
+    room = (later[0].x if later else scale.right) - LABEL_GAP - label_x
+    outside = truncate_to_width(title, room) if room > 0 else ""
+    if len(outside) < 4:  # no room beside it either: the shortest readable form inside
+        return replace(segment, label=inside, label_x=round(segment.x + LABEL_GAP, 1))
+    return replace(segment, label=outside, label_x=round(label_x, 1))
+
+
 def _purpose_bar(
     purpose_id: Hashable,
     title: str,
@@ -537,8 +556,10 @@ def _purpose_bar(
         left = scale.clamped(run[0].start)
         right = scale.clamped(run[-1].end + timedelta(days=1))
         bars.append(BarSegment(round(left, 1), round(max(right - left, 2), 1)))
-    first = bars[0]
     text_y0, text_y1 = y, y + PURPOSE_BAR_HEIGHT
+    for index in range(1, len(bars)):
+        bars[index] = _labelled_segment(title, bars[index], bars[index + 1 :], scale)
+    first = bars[0]
     inside = truncate_to_width(title, first.width - 2 * LABEL_GAP)
     if inside == title or len(inside) >= 12:
         label_x = first.x + LABEL_GAP

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from roadmap.views import dependencies, milestones, phases, placements, roadmaps
+from roadmap.views import dependencies, milestones, phases, placements, roadmaps, undo
 
 app_name = "roadmaps"
 
@@ -33,4 +33,5 @@ urlpatterns = [
         dependencies.dependency_delete,
         name="dependency_delete",
     ),
+    path(f"{_roadmap}undo/", undo.undo, name="undo"),
 ]

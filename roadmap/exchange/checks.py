@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from common.formatting import date_text
 from common.limits import MAX_DEPENDENCIES, MAX_MILESTONES
 from roadmap.dependencies import Edge, find_cycle
 from roadmap.exchange.parsing import Problem, pointer
@@ -170,7 +171,7 @@ class _Checker:
                     ["roadmap", name if name != NON_FIELD_ERRORS else "end"], " ".join(messages)
                 )
             return  # Everything below is measured against these dates.
-        within = _("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
+        within = _("%(start)s to %(end)s") % {"start": date_text(start), "end": date_text(end)}
         self.ids(
             ((["roadmap", "phases", i], p) for i, p in enumerate(roadmap["phases"])), _("phases")
         )

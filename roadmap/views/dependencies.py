@@ -15,6 +15,7 @@ from roadmap.forms import DependencyForm
 from roadmap.models import MilestoneDependency, Roadmap
 from roadmap.page import detail_url
 from roadmap.views.shared import add_service_error, done, editor, get_roadmap
+from roadmap.views.undo import answer
 
 
 def _dependency_context(request: HttpRequest, roadmap: Roadmap, form: DependencyForm) -> dict:
@@ -71,10 +72,15 @@ def dependency_delete(request: HttpRequest, roadmap_id: int, dependency_id: int)
         return render(
             request, "roadmap/confirm_delete.html", {"roadmap": roadmap, "dependency": dependency}
         )
-    services.dependency_remove(organisation=request.org, dependency=dependency)
-    messages.success(
+    record = services.dependency_remove_with_undo(
+        organisation=request.org, dependency=dependency, user=request.user
+    )
+    return answer(
         request,
+        roadmap,
         _("“%(after)s” no longer waits for “%(before)s”.")
         % {"after": dependency.successor.title, "before": dependency.predecessor.title},
+        record=record,
+        anchor="dependencies",
+        focus="dependencies-heading",
     )
-    return done(request, roadmap, anchor="dependencies", focus="dependencies-heading")

@@ -4,8 +4,9 @@
 // - the milestone form shows only the fields of the chosen kind;
 // - the timeline is laid out for the width the browser has (a cookie tells
 //   the server; the figure is fetched again when the width differs);
-// - a milestone can be dragged along the timeline to a new date (the buttons
-//   in its table row do the same from the keyboard).
+// - a milestone can be dragged along the timeline to a new date, its date
+//   shown and its arrows following as it goes (the buttons in its table row
+//   do the same from the keyboard).
 (() => {
   const DIALOG_BODY = "roadmap-dialog-body";
   const WIDTH_COOKIE = "roadmap_timeline_width";
@@ -59,8 +60,28 @@
     if (!active || active === document.body) {
       const element = document.getElementById(focusedId);
       if (element && !(dialog() && dialog().open)) element.focus();
+      // After Undo its button is gone: the note that replaced it keeps the keyboard.
+      if (!element && focusedId === "roadmap-undo") {
+        document.getElementById("roadmap-notice")?.focus({ preventScroll: true });
+      }
     }
     focusedId = null;
+  });
+
+  // The note beside the timeline (#roadmap-notice, above the body) grows or
+  // shrinks with each change: keep what is in sight where it was. The body
+  // is swapped whole, so the browser's own scroll anchoring cannot.
+  let bodyTop = null;
+  document.addEventListener("htmx:beforeSwap", () => {
+    const body = document.getElementById("roadmap-body");
+    bodyTop = body ? body.getBoundingClientRect().top : null;
+  });
+  document.addEventListener("htmx:afterSwap", () => {
+    const body = document.getElementById("roadmap-body");
+    if (body && bodyTop !== null && bodyTop < 0) {
+      window.scrollBy(0, body.getBoundingClientRect().top - bodyTop);
+    }
+    bodyTop = null;
   });
 
   // The server answers a saved change with HX-Trigger: roadmap-saved.
@@ -129,13 +150,80 @@
   });
 
   // ---------------------------------------------------------------- drag
+  //
+  // While a marker is dragged it snaps to whole days, a label above it says
+  // the day it would land on (written as the page writes dates), and the
+  // arrows of its dependencies follow it. The server answers the drop with
+  // the roadmap's body and a note beside the timeline (with Undo).
 
   const DAY = 24 * 60 * 60 * 1000;
+  const SVG_NS = "http://www.w3.org/2000/svg";
   const parseDay = (text) => {
     const [y, m, d] = text.split("-").map(Number);
     return Date.UTC(y, m - 1, d);
   };
-  const formatDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const pageDay = (ms, months) => {
+    const day = new Date(ms);
+    return `${day.getUTCDate()} ${months[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
+  };
+  const clamp = (value, low, high) => Math.min(Math.max(value, low), high);
+  const numbersOf = (text) => (text.match(/-?\d+(?:\.\d+)?/g) || []).map(Number);
+
+  // An arrow as roadmap/timeline.py's _arrow_path draws it,
+  // "M x1 y1 C x1 c1y c2x y2 x2 y2", with its ends moved sideways: the
+  // control point before the arrowhead keeps the same reach rule.
+  function arrowPath(n, fromDx, toDx) {
+    const x1 = n[0] + fromDx;
+    const x2 = n[6] + toDx;
+    const reach = Math.max(Math.min(Math.abs(x2 - x1) / 2, 60), 16);
+    const f = (value) => value.toFixed(1);
+    return `M${f(x1)} ${f(n[1])} C${f(x1)} ${f(n[3])} ${f(x2 - reach)} ${f(n[5])} ${f(x2)} ${f(n[7])}`;
+  }
+
+  function arrowsOf(svg, id) {
+    return Array.from(svg.querySelectorAll(`path[data-from="${id}"], path[data-to="${id}"]`), (path) => ({
+      path,
+      d: path.getAttribute("d"),
+      numbers: numbersOf(path.getAttribute("d")),
+      from: path.dataset.from === id,
+      to: path.dataset.to === id,
+    })).filter((arrow) => arrow.numbers.length === 8);
+  }
+
+  function dateLabel(svg) {
+    const group = document.createElementNS(SVG_NS, "g");
+    group.setAttribute("class", "drag-date");
+    group.setAttribute("aria-hidden", "true");
+    group.setAttribute("pointer-events", "none");
+    const box = document.createElementNS(SVG_NS, "rect");
+    box.setAttribute("rx", "4");
+    box.setAttribute("height", "22");
+    const text = document.createElementNS(SVG_NS, "text");
+    text.setAttribute("text-anchor", "middle");
+    text.setAttribute("dy", "15");
+    group.append(box, text);
+    svg.append(group);
+    return { group, box, text };
+  }
+
+  function placeLabel(label, x, y, words, plotWidth) {
+    label.text.textContent = words;
+    const width = label.text.getBBox().width + 16;
+    const left = clamp(x - width / 2, 2, plotWidth - width - 2);
+    const top = Math.max(y - 36, 2);
+    label.box.setAttribute("x", left.toFixed(1));
+    label.box.setAttribute("y", top.toFixed(1));
+    label.box.setAttribute("width", width.toFixed(1));
+    label.text.setAttribute("x", (left + width / 2).toFixed(1));
+    label.text.setAttribute("y", top.toFixed(1));
+  }
+
+  // Escape puts a dragged marker back where it was.
+  let cancelDrag = null;
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && cancelDrag) cancelDrag();
+  });
 
   function initDrag(figure) {
     const pattern = figure.dataset.moveUrl;
@@ -146,43 +234,86 @@
     const left = Number(figure.dataset.plotLeft);
     const right = Number(figure.dataset.plotRight);
     const perDay = (right - left) / ((end - start) / DAY + 1);
+    const months = (figure.dataset.months || "").split(" ");
+    const plotWidth = svg.viewBox.baseVal ? svg.viewBox.baseVal.width : right;
     let drag = null;
+
+    const show = (days) => {
+      const dx = days * perDay;
+      drag.days = days;
+      drag.marker.setAttribute("transform", `translate(${dx.toFixed(1)} 0)`);
+      drag.arrows.forEach((arrow) => {
+        arrow.path.setAttribute("d", arrowPath(arrow.numbers, arrow.from ? dx : 0, arrow.to ? dx : 0));
+      });
+      const day = drag.base + days * DAY;
+      const words = months.length === 12 ? pageDay(day, months) : isoDay(day);
+      placeLabel(drag.label, drag.x + dx, drag.y, words, plotWidth);
+    };
+
+    const putBack = (state) => {
+      state.marker.removeAttribute("transform");
+      state.arrows.forEach((arrow) => arrow.path.setAttribute("d", arrow.d));
+      state.label.group.remove();
+    };
 
     svg.addEventListener("pointerdown", (event) => {
       const marker = event.target.closest("g[data-milestone]");
-      if (!marker || event.button !== 0) return;
+      if (!marker || event.button !== 0 || drag) return;
       event.preventDefault();
       marker.setPointerCapture(event.pointerId);
       marker.classList.add("dragging");
-      drag = { marker, x: event.clientX, scale: svg.getScreenCTM().a || 1, dx: 0 };
+      const [x, y] = numbersOf(marker.querySelector("path").getAttribute("transform") || "");
+      drag = {
+        marker,
+        pointerId: event.pointerId,
+        clientX: event.clientX,
+        scale: svg.getScreenCTM().a || 1,
+        x: x || 0,
+        y: y || 0,
+        // A milestone dated outside the roadmap is drawn at its edge: it
+        // moves from where it is drawn.
+        base: clamp(parseDay(marker.dataset.start), start, end),
+        moved: 0,
+        days: 0,
+        arrows: arrowsOf(svg, marker.dataset.milestone),
+        label: dateLabel(svg),
+      };
+      show(0);
     });
     svg.addEventListener("pointermove", (event) => {
-      if (!drag) return;
-      drag.dx = (event.clientX - drag.x) / drag.scale;
-      drag.marker.setAttribute("transform", `translate(${drag.dx} 0)`);
+      if (!drag || event.pointerId !== drag.pointerId) return;
+      const moved = (event.clientX - drag.clientX) / drag.scale;
+      drag.moved = Math.max(drag.moved, Math.abs(moved));
+      const day = clamp(drag.base + Math.round(moved / perDay) * DAY, start, end);
+      show(Math.round((day - drag.base) / DAY));
     });
-    const finish = (event, cancelled) => {
+    const finish = (cancelled) => {
       if (!drag) return;
-      const { marker, dx } = drag;
+      const current = drag;
       drag = null;
-      marker.classList.remove("dragging");
-      if (marker.hasPointerCapture(event.pointerId)) marker.releasePointerCapture(event.pointerId);
-      const days = Math.round(dx / perDay);
-      if (cancelled || Math.abs(dx) < 3 || days === 0) {
-        marker.removeAttribute("transform");
+      current.marker.classList.remove("dragging");
+      if (current.marker.hasPointerCapture(current.pointerId)) {
+        current.marker.releasePointerCapture(current.pointerId);
+      }
+      const day = current.base + current.days * DAY;
+      if (cancelled || current.moved < 3 || day === parseDay(current.marker.dataset.start)) {
+        putBack(current);
         return;
       }
-      const moved = formatDay(parseDay(marker.dataset.start) + days * DAY);
-      const url = pattern.replace(/\/0\/move\/$/, `/${marker.dataset.milestone}/move/`);
+      // The label stays until the new body replaces the timeline.
+      const url = pattern.replace(/\/0\/move\/$/, `/${current.marker.dataset.milestone}/move/`);
       htmx.ajax("POST", url, {
         source: figure,
         target: "#roadmap-body",
         swap: "outerHTML",
-        values: { start: moved },
+        values: { start: isoDay(day) },
       });
     };
-    svg.addEventListener("pointerup", (event) => finish(event, false));
-    svg.addEventListener("pointercancel", (event) => finish(event, true));
+    svg.addEventListener("pointerup", (event) => {
+      if (drag && event.pointerId === drag.pointerId) finish(false);
+    });
+    svg.addEventListener("pointercancel", () => finish(true));
+    cancelDrag = () => finish(true);
   }
 
   htmx.onLoad((root) => {

@@ -162,4 +162,8 @@ CASES = {
         Perm.EDIT_ROADMAP, kwargs=_roadmap, data=_dependency_data
     ),
     "roadmaps:dependency_delete": OrgCase(Perm.EDIT_ROADMAP, kwargs=_dependency),
+    # A token nobody was given: refused with a message (409), the same for every role.
+    "roadmaps:undo": OrgCase(
+        Perm.EDIT_ROADMAP, kwargs=_roadmap, methods=("POST",), data=lambda t: {"token": "x" * 32}
+    ),
 }

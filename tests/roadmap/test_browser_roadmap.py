@@ -180,16 +180,16 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     expect(_index(page, "risk_coverage")).to_contain_text("100 / 100")
 
     # A dependency: the community target waits for the platform.
-    add_dependency(page, "Forum platform (2026-02-01)", "500 engineers (2026-06-01)")
+    add_dependency(page, "Forum platform (1 Feb 2026)", "500 engineers (1 Jun 2026)")
     expect(page.locator("#dependencies")).to_contain_text("Forum platform")
 
     # A loop is refused with its name.
     page.locator("#add-dependency").click()
     dialog.get_by_label("This milestone must finish first").select_option(
-        label="500 engineers (2026-06-01)"
+        label="500 engineers (1 Jun 2026)"
     )
     dialog.get_by_label("before this one can happen").select_option(
-        label="Forum platform (2026-02-01)"
+        label="Forum platform (1 Feb 2026)"
     )
     dialog.get_by_role("button", name="Add dependency").click()
     expect(dialog).to_contain_text("in a loop: 500 engineers → Forum platform → 500 engineers")
@@ -197,6 +197,7 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     expect(dialog).to_be_hidden()
 
     # Move a milestone with the keyboard: focus its "+1 wk" button, press Enter.
+    # The result is said beside the timeline (a polite live region).
     row = page.locator("tr", has=page.get_by_role("link", name="500 engineers"))
     expect(row.locator("td.when")).to_have_text("1 Jun 2026")
     pk = row.get_attribute("id").removeprefix("milestone-")
@@ -204,18 +205,18 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     expect(later).to_have_accessible_name(re.compile(r"^\+1 wk \(one week later\)"))
     later.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#messages")).to_contain_text("Moved “500 engineers” to 8 Jun 2026")
+    expect(page.locator("#roadmap-notice")).to_contain_text("Moved “500 engineers” to 8 Jun 2026")
     expect(page.locator(f"#milestone-{pk} td.when")).to_have_text("8 Jun 2026")
     # The keyboard stays on the button after the swap: Enter again moves on.
     _wait_for_focus(page, f"m{pk}-on-week")
     page.keyboard.press("Enter")
-    expect(page.locator("#messages")).to_contain_text("to 15 Jun 2026")
+    expect(page.locator("#roadmap-notice")).to_contain_text("to 15 Jun 2026")
     _wait_for_focus(page, f"m{pk}-on-week")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     _wait_for_focus(page, f"m{pk}-back-month")
     page.keyboard.press("Enter")
-    expect(page.locator("#messages")).to_contain_text("to 15 May 2026")
+    expect(page.locator("#roadmap-notice")).to_contain_text("to 15 May 2026")
     expect(page.locator(f"#milestone-{pk} td.when")).to_have_text("15 May 2026")
 
     # Dragging a marker does the same with the mouse.
@@ -227,7 +228,7 @@ def test_build_a_roadmap_on_its_page(live_server, browser, screenshot):
     page.mouse.down()
     page.mouse.move(x + 60, y, steps=6)
     page.mouse.up()
-    expect(page.locator("#messages")).to_contain_text("Moved “Support cost saved” to")
+    expect(page.locator("#roadmap-notice")).to_contain_text("Moved “Support cost saved” to")
     row = page.locator("tr", has=page.get_by_role("link", name="Support cost saved"))
     expect(row.locator("td.when")).not_to_have_text("1 Nov 2026")
     assert page.evaluate("window.__blocked") == []

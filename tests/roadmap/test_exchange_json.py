@@ -201,8 +201,9 @@ def test_import_creates_new_rows_and_leaves_the_source_alone(world):
     assert after["Milestone"] == 10
     assert after["Community"] == 2
     assert after["Purpose"] == 2
-    # Every imported purpose has its history: created, then given its status.
-    assert after["PurposeRevision"] == 4
+    # Every imported purpose has its first revision; its status is a decision,
+    # logged in the audit log, not a revision of its text.
+    assert after["PurposeRevision"] == 2
     with scopes_disabled():
         assert not Milestone.objects.filter(
             organisation=world.foreign.org, pk__in=Milestone.objects.filter(roadmap=roadmap)
@@ -427,8 +428,8 @@ def test_overlapping_phases_and_dates_outside_the_roadmap_are_refused(world):
     document["roadmap"]["milestones"][1]["start"] = "2025-01-01"
     problems = {p.path: p.message for p in problems_of(as_bytes(document), world.ours)}
     assert "overlaps “Pilot”" in problems["/roadmap/phases/1"]
-    assert "within the roadmap (2026-01-01 to 2028-12-31)" in problems["/roadmap/phases/2"]
-    assert "between 2025-01-01 and 2029-12-31" in problems["/roadmap/milestones/0/start"]
+    assert "within the roadmap (1 Jan 2026 to 31 Dec 2028)" in problems["/roadmap/phases/2"]
+    assert "between 1 Jan 2025 and 31 Dec 2029" in problems["/roadmap/milestones/0/start"]
     assert "/roadmap/milestones/1/start" not in problems
 
 

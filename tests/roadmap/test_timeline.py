@@ -283,3 +283,26 @@ def test_svg_numbers_are_not_localised(settings):
     for rect in root.iter(f"{SVG}rect"):
         float(rect.get("x"))
         float(rect.get("width"))
+
+
+@pytest.mark.parametrize("title", ["Engineers help engineers", "Right first time for every board"])
+def test_every_run_of_a_purpose_placed_in_phases_apart_is_named(title):
+    """A purpose in phases 1 and 3 draws two bars; the second is named too."""
+    phases = [
+        PhaseIn(1, "Pilot", date(2026, 1, 1), date(2026, 6, 30)),
+        PhaseIn(2, "Grow", date(2026, 7, 1), date(2026, 12, 31)),
+        PhaseIn(3, "Scale", date(2027, 1, 1), date(2027, 6, 30)),
+    ]
+    placements = [PlacementIn(10, title, 1), PlacementIn(10, title, 3)]
+    data = TimelineInput("Apart", date(2026, 1, 1), date(2027, 6, 30), phases, placements)
+    layout = layout_timeline(data)
+    (bar,) = layout.purposes
+    assert len(bar.segments) == 2
+    assert bar.label and bar.segments[1].label
+    assert bar.segments[1].label_x >= bar.segments[1].x
+    svg = ET.fromstring(render_timeline_svg(layout))
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert (
+        sum(1 for text in texts if text and text.rstrip("…") and title.startswith(text.rstrip("…")))
+        == 2
+    )

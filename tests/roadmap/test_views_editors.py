@@ -78,11 +78,11 @@ def test_a_phase_is_added_and_the_page_body_comes_back(roadmap, facilitator):
     [
         (
             {"name": "Launch", "start": "2026-06-01", "end": "2026-12-31"},
-            "This phase overlaps “Pilot” (2026-01-01 to 2026-06-30).",
+            "This phase overlaps “Pilot” (1 Jan 2026 to 30 Jun 2026).",
         ),
         (
             {"name": "Later", "start": "2028-07-01", "end": "2029-06-30"},
-            "A phase must lie within the roadmap (2026-01-01 to 2028-12-31).",
+            "A phase must lie within the roadmap (1 Jan 2026 to 31 Dec 2028).",
         ),
         ({"name": "Backwards", "start": "2027-06-01", "end": "2027-01-01"}, "cannot come before"),
         ({"name": "", "start": "2027-01-01", "end": "2027-06-01"}, "This field is required."),

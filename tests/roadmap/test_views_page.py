@@ -297,3 +297,21 @@ def test_the_cached_page_follows_changes_made_anywhere(world):
     assert (
         f'id="m{milestone.pk}-on-week"' not in viewer.get(_url("detail", roadmap)).content.decode()
     )
+
+
+def test_a_date_conflict_in_the_dependencies_is_a_warning_in_the_check_panel(world):
+    roadmap = RoadmapFactory(organisation=world.ours.org)
+    first = MilestoneFactory(roadmap=roadmap, title="Forum live", start=date(2026, 6, 1))
+    then = MilestoneFactory(roadmap=roadmap, title="First meetup", start=date(2026, 3, 19))
+    MilestoneDependencyFactory(predecessor=first, successor=then)
+    html = world.client(world.ours.user(Role.VIEWER)).get(_url("detail", roadmap)).text
+    assert "dependency_date_conflict" in _warning_codes(html)
+    assert "“First meetup” is dated 74 days before “Forum live”" in html
+    assert "No “provide and pray” warnings" not in html
+
+
+def test_an_empty_roadmap_does_not_claim_every_purpose_is_complete(world):
+    roadmap = RoadmapFactory(organisation=world.ours.org)
+    html = world.client(world.ours.user(Role.VIEWER)).get(_url("detail", roadmap)).text
+    assert "every chosen purpose is complete" not in html
+    assert "Nothing to check yet" in html
