@@ -1,9 +1,11 @@
 """What of purposes goes in the audit log (organisations.audit), and how it reads.
 
-- Purposes: created and deleted through auditlog's signals. Text edits and
-  status changes are ``QuerySet.update()`` calls (optimistic concurrency)
-  that fire no signal, but each writes a ``PurposeRevision``: a new revision
-  is logged as a change of its purpose, diffed against the one before.
+- Purposes: created and deleted through auditlog's signals. Text edits are
+  ``QuerySet.update()`` calls (optimistic concurrency) that fire no signal,
+  but each writes a ``PurposeRevision``: a new revision is logged as a change
+  of its purpose, diffed against the one before. A status change (shortlist,
+  choose, retire) is a decision, not a revision: ``purpose_set_status`` logs
+  it itself.
 - Scores: ``score_save`` upserts with ``bulk_create``, which fires no signal;
   it calls ``score_saved()``. While a round is open the values stay hidden
   on the audit page too: scoring is blind until the reveal.

@@ -52,7 +52,8 @@ _VAGUE = [
     (r"solutions?", "solutions"),
     (r"cutting[- ]edge", "cutting-edge"),
     (r"state[- ]of[- ]the[- ]art", "state-of-the-art"),
-    (r"next[- ]generation", "next-generation"),
+    # "next-generation platform" is buzz; "the next generation of engineers" is people.
+    (r"next(?:-generation|\s+generation(?!\s+of\b))", "next-generation"),
     (r"game[- ]chang(?:er|ers|ing)", "game-changing"),
     (r"seamless(?:ly)?", "seamless"),
     (r"holistic(?:ally)?", "holistic"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from communities.models import Community
+from organisations import audit
 from organisations.models import Membership, Organisation, User
 from organisations.permissions import Perm
 from organisations.services import organisation_data_changed
@@ -180,14 +181,22 @@ def purpose_set_status(*, purpose: Purpose, status: str, actor: User) -> Purpose
 
     Any status may follow any other: the workshop may shortlist a draft, choose
     straight from the shortlist or the drafts, retire, or revive a retired one.
-    A change writes a revision, so the history shows who decided and when. It
-    does not bump ``version``: an editor's open text edit stays valid.
+    A decision is not an edit of the text: it writes no revision (the
+    history lists only what people wrote) but one audit entry, so the audit
+    log shows who decided and when. It does not bump ``version``: an editor's
+    open text edit stays valid.
     """
     if status not in PurposeStatus.values:
         raise PurposeError(_("Choose one of the statuses."))
     organisation = purpose.organisation
     with scope(organisation=organisation), transaction.atomic():
         _require_perm(actor=actor, organisation=organisation, perm=Perm.RUN_WORKSHOP)
+        before = (
+            Purpose.objects.select_for_update()
+            .filter(pk=purpose.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
         changed = (
             Purpose.objects.filter(pk=purpose.pk)
             .exclude(status=status)
@@ -195,7 +204,12 @@ def purpose_set_status(*, purpose: Purpose, status: str, actor: User) -> Purpose
         )
         purpose.refresh_from_db()
         if changed:
-            _write_revision(purpose=purpose, author=actor)
+            audit.record(
+                instance=purpose,
+                changes={"status": [before, status]},
+                actor=actor,
+                object_repr=purpose.title,
+            )
             organisation_data_changed(organisation_id=organisation.pk)
     return purpose
 

@@ -1,5 +1,7 @@
 """The hint rules: a pure function, no database."""
 
+import pytest
+
 from purposes.hints import MAX_STATEMENT_CHARS, MAX_STATEMENT_WORDS, purpose_hints, vague_terms
 
 COMPLETE = {
@@ -89,3 +91,15 @@ def test_hints_carry_readable_labels():
     assert hint.field_label == "The issue or opportunity"
     assert hint.kind_label == "Missing"
     assert "need or opportunity" in hint.message
+
+
+@pytest.mark.parametrize(
+    ("text", "vague"),
+    [
+        ("Train the next generation of design engineers.", []),
+        ("A next-generation platform for parts data.", ["next-generation"]),
+        ("Our next generation platform.", ["next-generation"]),
+    ],
+)
+def test_the_next_generation_of_people_is_not_vague_but_a_next_generation_thing_is(text, vague):
+    assert vague_terms(text) == vague
