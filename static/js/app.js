@@ -4,10 +4,23 @@ document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("focusin", (event) => {
     if (event.target.id === "invite-link-value") event.target.select();
   });
-  // Close an open header dropdown with Escape and return focus to it.
+  // Say a text field's limit while typing: "87 of 120 characters" under it
+  // (templates/forms/field.html writes the limit; without JS it stays said).
+  document.body.addEventListener("input", (event) => {
+    const field = event.target;
+    const note = field.id && document.getElementById(`${field.id}_limit`);
+    if (!note || !field.maxLength || field.maxLength < 0) return;
+    const used = [...field.value].length;
+    note.textContent = note.dataset.template
+      .replace("{used}", used.toLocaleString())
+      .replace("{limit}", field.maxLength.toLocaleString());
+    note.classList.toggle("near-limit", used >= field.maxLength * 0.9);
+  });
+  // Close an open header dropdown (or the phone's menu) with Escape and
+  // return focus to it.
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
-    document.querySelectorAll("details.dropdown[open]").forEach((details) => {
+    document.querySelectorAll("details.dropdown[open], details.site-menu[open]").forEach((details) => {
       details.removeAttribute("open");
       details.querySelector("summary")?.focus();
     });

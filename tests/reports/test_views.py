@@ -40,7 +40,7 @@ def plan(world):
     return RoadmapFactory(organisation=world.ours.org, title="Growth plan")
 
 
-def test_the_page_lists_versions_with_status_size_hash_and_download(client, plan, world):
+def test_the_page_lists_versions_with_who_when_status_size_and_download(client, plan, world):
     done = ReportFactory(
         roadmap=plan, done=True, version=2, requested_by=world.ours.user(Role.FACILITATOR)
     )
@@ -53,7 +53,9 @@ def test_the_page_lists_versions_with_status_size_hash_and_download(client, plan
     assert reverse("reports:download", args=["ours", done.pk]) in html
     assert reverse("reports:download", args=["ours", failed.pk]) not in html
     assert "✓</span> Ready" in html and "Failed" in html
-    assert done.sha256[:12] in html
+    # What a board member needs; the fingerprint only as the link's tooltip.
+    assert "SHA-256</th>" not in html and f'<code title="{done.sha256}' not in html
+    assert f"Fingerprint (SHA-256): {done.sha256}" in html
     assert world.ours.user(Role.FACILITATOR).display_name in html
 
 

@@ -243,6 +243,7 @@ VISITS: list[Visit] = [
     Visit("invitation-invalid", ANONYMOUS, url("invitation_accept", lambda d: "not-a-token")),
     # The organisation admin sees most.
     Visit("dashboard", ADMIN, url("dashboard")),
+    Visit("organisation-new", ADMIN, url("organisation_create")),
     Visit(
         "user-menu-open",
         ADMIN,
