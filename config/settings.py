@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
 
 INVITATION_VALID_DAYS = 7
 LOGO_MAX_BYTES = 1024 * 1024
+# Who may create an organisation (and become its admin): "anyone" signed in,
+# or only platform "staff", where organisations are set up for their users.
+ROADMAP_ORG_CREATION = os.environ.get("ROADMAP_ORG_CREATION", "anyone").strip().lower()
+if ROADMAP_ORG_CREATION not in {"anyone", "staff"}:
+    raise ImproperlyConfigured('ROADMAP_ORG_CREATION must be "anyone" or "staff".')
 
 # ---- Security (docs/security.md says what is enforced where) ----------------
 SESSION_COOKIE_HTTPONLY = True
@@ -349,7 +354,8 @@ AXES_VERBOSE = False
 # seconds per user and organisation; a benchmark may raise them.
 ROADMAP_RATE_SCORE_SAVE = os.environ.get("ROADMAP_RATE_SCORE_SAVE", "30/10s")
 ROADMAP_RATE_BRIEF_REQUEST = os.environ.get("ROADMAP_RATE_BRIEF_REQUEST", "10/m")
-for _name in ("ROADMAP_RATE_SCORE_SAVE", "ROADMAP_RATE_BRIEF_REQUEST"):
+ROADMAP_RATE_ORG_CREATE = os.environ.get("ROADMAP_RATE_ORG_CREATE", "10/h")
+for _name in ("ROADMAP_RATE_SCORE_SAVE", "ROADMAP_RATE_BRIEF_REQUEST", "ROADMAP_RATE_ORG_CREATE"):
     if not re.fullmatch(r"\d+/\d*[smhd]", globals()[_name]):
         raise ImproperlyConfigured(f"{_name} must look like 30/10s or 10/m.")
 RATELIMIT_USE_CACHE = "default"

@@ -14,6 +14,7 @@ os.environ.setdefault("CELERY_TEST_QUEUE", f"roadmap-test-{uuid.uuid4().hex[:12]
 # the limits themselves set the production rates (tests/security/).
 os.environ.setdefault("ROADMAP_RATE_SCORE_SAVE", "100000/10s")
 os.environ.setdefault("ROADMAP_RATE_BRIEF_REQUEST", "100000/10s")
+os.environ.setdefault("ROADMAP_RATE_ORG_CREATE", "100000/10s")
 
 from config.settings import *  # noqa: F403
 from config.settings import CACHES, DATABASES, VAR_DIR

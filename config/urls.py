@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", organisation_views.invitation_accept, name="invitation_accept"),
+    path("organisations/new/", organisation_views.organisation_create, name="organisation_create"),
     path("o/<slug:org_slug>/", include("organisations.urls")),
     path("o/<slug:org_slug>/communities/", include("communities.urls")),
     path("o/<slug:org_slug>/purposes/", include("purposes.urls")),

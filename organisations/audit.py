@@ -17,6 +17,8 @@ sentences on the admin's page, a page of entries at a time.
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from auditlog.cid import get_cid
 from auditlog.diff import model_instance_diff
@@ -25,9 +27,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.signals import pre_save
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from common.formatting import money
 from organisations.models import (
     AuditEntry,
     Invitation,
@@ -172,7 +176,8 @@ def _as_text(changes: dict[str, list]) -> dict[str, list]:
 
 def register_models() -> None:
     track(Organisation)
-    track(Membership)
+    # Hiding the setup checklist is one person's view of the page, not a decision.
+    track(Membership, exclude_fields=["checklist_hidden"])
     # The token hash is a secret; when the email went out is not a decision.
     track(Invitation, exclude_fields=["token_hash", "email_sent_at"])
 
@@ -194,6 +199,16 @@ def _display(field: models.Field | None, value) -> str | None:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return _("yes") if value in ("True", True) else _("no")
+    # Amounts and dates as the pages show them: "50 → 80", not "50.00 → 80".
+    try:
+        if isinstance(field, models.DecimalField):
+            return money(Decimal(str(value)))
+        if isinstance(field, models.IntegerField) and not field.primary_key:
+            return money(int(str(value)))
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            return formats.date_format(date.fromisoformat(str(value)), "j M Y")
+    except (ValueError, ArithmeticError):
+        pass  # an entry written by an older release: shown as it was stored
     return str(value)
 
 

@@ -2,20 +2,21 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form, ModelForm
 from organisations.models import Organisation
 from organisations.permissions import Role
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EXECUTIVE)
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class OrganisationSettingsForm(forms.ModelForm):
+class OrganisationSettingsForm(ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "logo", "brand_colour", "paper_size"]
@@ -25,7 +26,7 @@ class OrganisationSettingsForm(forms.ModelForm):
         }
 
 
-class InvitationSignupForm(forms.Form):
+class InvitationSignupForm(Form):
     """A new user accepting an invitation: the email comes from the invitation."""
 
     full_name = forms.CharField(label=_("Your name"), max_length=150)
@@ -59,7 +60,7 @@ class InvitationSignupForm(forms.Form):
         return cleaned
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     """Narrow the audit log to one kind of record and/or one person."""
 
     model = forms.ChoiceField(label=_("What changed"), required=False)
@@ -72,3 +73,36 @@ class AuditFilterForm(forms.Form):
             ("", _("Everyone")),
             *[(u.pk, u.display_name) for u in users],
         ]
+
+
+class OrganisationCreateForm(Form):
+    """A new organisation: only its name; the address is made from it."""
+
+    name = forms.CharField(
+        label=_("Name of the organisation"),
+        max_length=Organisation._meta.get_field("name").max_length,
+        help_text=_("As your team and your board know it. You can change it later."),
+        error_messages={
+            "required": _("Give the organisation a name."),
+            "max_length": _(
+                "Keep the name to %(limit_value)d characters (this one has %(show_value)d)."
+            ),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+
+    def __init__(self, *args, preview_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As one types, htmx asks the page for the address the name makes.
+        self.fields["name"].widget.attrs.update(
+            {
+                "hx-get": preview_url,
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#org-address",
+                "hx-sync": "this:replace",
+            }
+        )
+
+    def clean_name(self) -> str:
+        # One line: a tab or line break pasted into the name becomes a space.
+        return " ".join(self.cleaned_data["name"].split())

@@ -158,6 +158,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The setup checklist on the organisation's home (organisations.checklist),
+    # hidden by this person only: a colleague who joins later still sees it.
+    checklist_hidden = models.BooleanField(_("setup checklist hidden"), default=False)
 
     objects = ScopedManager(
         organisation="organisation",

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from organisations import audit
@@ -50,13 +52,88 @@ def organisation_settings_save(*, form: forms.ModelForm) -> Organisation:
     return organisation
 
 
-def organisation_create(*, name: str, slug: str, creator: User) -> Organisation:
+class OrganisationCreationRefused(Exception):
+    """Only platform staff may create organisations here (``ROADMAP_ORG_CREATION``)."""
+
+
+def organisation_creation_allowed(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return settings.ROADMAP_ORG_CREATION == "anyone" or user.is_staff
+
+
+SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length
+# Room for a suffix up to "-999999": every candidate for a name starts with
+# this much of its slug, so one query finds all that could collide.
+_SLUG_STEM = SLUG_MAX_LENGTH - 7
+# A slug taken between the look-up and the insert (two people creating
+# "Acme" at once) is looked up again; more collisions than this are not a race.
+_SLUG_ATTEMPTS = 5
+
+
+def organisation_slug_base(name: str) -> str:
+    """The slug ``name`` asks for: lower-case ASCII words joined by hyphens.
+
+    A name with no ASCII letter or digit ("東京") asks for "organisation".
+    """
+    return slugify(name)[:SLUG_MAX_LENGTH].strip("-") or "organisation"
+
+
+def organisation_slug_for(name: str) -> str:
+    """A free slug for ``name``: its base, with "-2", "-3"… if another organisation has it."""
+    base = organisation_slug_base(name)
+    taken = set(
+        Organisation.objects.filter(slug__startswith=base[:_SLUG_STEM]).values_list(
+            "slug", flat=True
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = base[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
+def organisation_create(*, name: str, creator: User) -> Organisation:
+    """A new organisation with ``creator`` as its admin, at a free slug made from its name.
+
+    Both rows are written in one transaction and land in the audit log as
+    any create does (auditlog's signals, the actor from the request).
+    """
+    if not organisation_creation_allowed(creator):
+        raise OrganisationCreationRefused
+    name = name.strip()
+    for _attempt in range(_SLUG_ATTEMPTS - 1):
+        try:
+            return _organisation_insert(name=name, creator=creator)
+        except IntegrityError:
+            continue  # someone took the slug meanwhile: look for a free one again
+    return _organisation_insert(name=name, creator=creator)
+
+
+def _organisation_insert(*, name: str, creator: User) -> Organisation:
     with transaction.atomic():
-        organisation = Organisation.objects.create(name=name, slug=slug)
+        organisation = Organisation.objects.create(name=name, slug=organisation_slug_for(name))
         Membership.objects.with_scopes_disabled().create(
             organisation=organisation, user=creator, role=Role.ADMIN
         )
     return organisation
+
+
+def membership_hide_checklist(*, membership: Membership, hidden: bool) -> None:
+    """Hide (or show again) the setup checklist on the home page, for this member only.
+
+    Not in the audit log: it changes one person's view of a page, nothing
+    the organisation decided (an ``update()`` fires no auditlog signal).
+    """
+    Membership.objects.with_scopes_disabled().filter(pk=membership.pk).update(
+        checklist_hidden=hidden
+    )
+    membership.checklist_hidden = hidden
 
 
 def organisation_data_changed(*, organisation_id: int) -> None:
@@ -141,6 +218,7 @@ def membership_remove(*, membership: Membership) -> None:
 class NewInvitation:
     invitation: Invitation
     token: str
+    replaced: int = 0  # earlier pending invitations to the address, whose links now fail
 
 
 def invitation_create(
@@ -163,9 +241,12 @@ def invitation_create(
     token, token_hash = Invitation.new_token()
     with transaction.atomic():
         now = timezone.now()
-        Invitation.objects.with_scopes_disabled().filter(
-            organisation=organisation, email__iexact=email
-        ).pending().update(revoked_at=now)
+        replaced = (
+            Invitation.objects.with_scopes_disabled()
+            .filter(organisation=organisation, email__iexact=email)
+            .pending()
+            .update(revoked_at=now)
+        )
         invitation = Invitation.objects.with_scopes_disabled().create(
             organisation=organisation,
             email=email,
@@ -175,7 +256,7 @@ def invitation_create(
         )
         accept_url = accept_url_for(token)
         transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, accept_url))
-    return NewInvitation(invitation=invitation, token=token)
+    return NewInvitation(invitation=invitation, token=token, replaced=replaced)
 
 
 def invitation_revoke(*, invitation: Invitation) -> None:

@@ -6,6 +6,7 @@ app_name = "organisations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("checklist/", views.checklist_hide, name="checklist"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),

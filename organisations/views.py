@@ -11,16 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_scopes import scopes_disabled
 
-from organisations import audit, services, workshop
+from common.merge import merged_save, open_form
+from organisations import audit, checklist, services, workshop
 from organisations.forms import (
     AuditFilterForm,
     InvitationForm,
     InvitationSignupForm,
+    OrganisationCreateForm,
     OrganisationSettingsForm,
     RoleForm,
 )
 from organisations.models import AuditEntry, Invitation, Membership, Organisation, User
 from organisations.permissions import ROLE_DESCRIPTIONS, Perm, Role
+from organisations.ratelimit import rate_limit
 from organisations.tenancy import SESSION_ORG_KEY, membership_for, org_view
 
 
@@ -42,7 +45,69 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("organisations:home", org_slug=last)
     if len(organisations) == 1:
         return redirect("organisations:home", org_slug=organisations[0].slug)
-    return render(request, "organisations/dashboard.html", {"organisations": organisations})
+    return render(
+        request,
+        "organisations/dashboard.html",
+        {
+            "organisations": organisations,
+            "can_create_organisation": services.organisation_creation_allowed(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@rate_limit("organisation_create", setting="ROADMAP_RATE_ORG_CREATE")
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    """A new organisation, its creator its admin; for htmx, the address it would get."""
+    if not services.organisation_creation_allowed(request.user):
+        return render(request, "organisations/create_refused.html", status=403)
+    template = "organisations/create.html"
+    if request.method == "POST":
+        form = OrganisationCreateForm(request.POST, preview_url=request.path)
+        if form.is_valid():
+            organisation = services.organisation_create(
+                name=form.cleaned_data["name"], creator=request.user
+            )
+            messages.success(
+                request,
+                _(
+                    "%(org)s is ready and you are its admin. The checklist below walks you "
+                    "through the workshop; invite your team from Members."
+                )
+                % {"org": organisation.name},
+            )
+            return redirect("organisations:home", org_slug=organisation.slug)
+        # Back on the one field to fix (the only one the page has).
+        form.fields["name"].widget.attrs["autofocus"] = True
+        status = 422
+    else:
+        form = OrganisationCreateForm(
+            initial={"name": request.GET.get("name", "")}, preview_url=request.path
+        )
+        status = 200
+        if request.htmx:
+            template += "#address-preview"
+    name = (request.POST if request.method == "POST" else request.GET).get("name", "")
+    return render(
+        request, template, {"form": form, "address": _address_preview(request, name)}, status=status
+    )
+
+
+def _address_preview(request: HttpRequest, name: str) -> dict[str, str]:
+    """The link an organisation named ``name`` asks for, as ``prefix`` and ``slug``.
+
+    Not the free slug: a preview answering "acme-2" as one types would tell
+    anyone which organisations exist, which outsiders' 404s keep secret.
+    """
+    slug = services.organisation_slug_base(name)
+    url = request.build_absolute_uri(reverse("organisations:home", kwargs={"org_slug": slug}))
+    return {"prefix": url.removesuffix(f"{slug}/"), "slug": slug if name.strip() else ""}
+
+
+def _home_context(request: HttpRequest) -> dict:
+    steps = workshop.steps_for(request)
+    return {"steps": steps, "checklist": checklist.checklist_for(steps, request.membership)}
 
 
 @require_GET
@@ -52,8 +117,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/home.html",
-        {"member_count": member_count, "steps": workshop.steps_for(request)},
+        {"member_count": member_count, **_home_context(request)},
     )
+
+
+@require_POST
+@org_view(Perm.RUN_WORKSHOP)
+def checklist_hide(request: HttpRequest) -> HttpResponse:
+    """Hide the setup checklist for this member (``hidden=0`` shows it again)."""
+    hidden = request.POST.get("hidden", "1") != "0"
+    services.membership_hide_checklist(membership=request.membership, hidden=hidden)
+    if request.htmx:
+        return render(request, "organisations/home.html#setup-checklist", _home_context(request))
+    return redirect("organisations:home", org_slug=request.org.slug)
 
 
 def _members_context(request: HttpRequest, **extra) -> dict:
@@ -105,11 +181,14 @@ def members(request: HttpRequest) -> HttpResponse:
     invite_link = request.build_absolute_uri(
         reverse("invitation_accept", kwargs={"token": created.token})
     )
-    messages.success(
-        request,
-        _("Invitation sent to %(email)s. It works once and expires in 7 days.")
-        % {"email": created.invitation.email},
-    )
+    if created.replaced:
+        message = _(
+            "Invitation sent again to %(email)s. The link sent before no longer works; "
+            "this one works once and expires in 7 days."
+        )
+    else:
+        message = _("Invitation sent to %(email)s. It works once and expires in 7 days.")
+    messages.success(request, message % {"email": created.invitation.email})
     if request.htmx:
         return _members_response(request, invite_link=invite_link)
     # Without htmx the link is shown once on the next page.
@@ -194,19 +273,38 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @org_view(Perm.MANAGE_SETTINGS)
 def settings_edit(request: HttpRequest) -> HttpResponse:
     organisation = request.org
-    if request.method == "POST":
-        form = OrganisationSettingsForm(request.POST, request.FILES, instance=organisation)
-        if form.is_valid():
-            services.organisation_settings_save(form=form)
-            messages.success(request, _("Settings saved."))
-            return redirect("organisations:settings", org_slug=organisation.slug)
-        # Keep the saved values for the header while the form shows the errors.
-        organisation.refresh_from_db()
-        status = 422
-    else:
-        form = OrganisationSettingsForm(instance=organisation)
-        status = 200
-    return render(request, "organisations/settings.html", {"form": form}, status=status)
+    if request.method == "GET":
+        form = open_form(OrganisationSettingsForm(instance=organisation))
+        return render(request, "organisations/settings.html", {"form": form})
+
+    def current() -> dict:
+        nonlocal organisation
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        return {}  # the form reads the fresh instance
+
+    def save(form: OrganisationSettingsForm) -> bool:
+        services.organisation_settings_save(form=form)
+        return True
+
+    result = merged_save(
+        lambda data=None, files=None, initial=None: OrganisationSettingsForm(
+            data, files, instance=organisation
+        ),
+        request.POST,
+        files=request.FILES,
+        current=current,
+        save=save,
+    )
+    if result.saved:
+        if result.taken:
+            messages.info(request, result.notice())
+        messages.success(request, _("Settings saved."))
+        return redirect("organisations:settings", org_slug=organisation.slug)
+    # Keep the saved values for the header while the form shows the errors.
+    request.org.refresh_from_db()
+    return render(
+        request, "organisations/settings.html", {"form": result.form}, status=result.status
+    )
 
 
 @require_GET

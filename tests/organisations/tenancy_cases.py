@@ -4,6 +4,9 @@ from tests.support.tenancy import OrgCase, PublicCase
 
 CASES = {
     "organisations:home": OrgCase(Perm.VIEW, methods=("GET",)),
+    "organisations:checklist": OrgCase(
+        Perm.RUN_WORKSHOP, methods=("POST",), data=lambda t: {"hidden": "1"}
+    ),
     "organisations:members": OrgCase(Perm.MANAGE_MEMBERS),
     "organisations:member_role": OrgCase(
         Perm.MANAGE_MEMBERS,
@@ -25,6 +28,7 @@ CASES = {
     "organisations:logo": OrgCase(Perm.VIEW, methods=("GET",)),
     "organisations:audit": OrgCase(Perm.VIEW_AUDIT, methods=("GET",)),
     "dashboard": PublicCase(login_required=True),
+    "organisation_create": PublicCase(login_required=True),
     "invitation_accept": PublicCase(kwargs={"token": "not-a-valid-token"}),
     "healthz": PublicCase(),
     "login": PublicCase(),

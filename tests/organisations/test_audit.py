@@ -2,6 +2,8 @@
 settings is recorded with who and what; an org admin reads their own, nobody else's."""
 
 import io
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -305,7 +307,8 @@ def test_reveal_and_close_are_logged_with_the_facilitator(world):
     scoring_round = build_round(world.ours)
     before = _last_entry_id()
     client = world.client(facilitator)
-    assert client.post(_round_url("reveal", org, scoring_round)).status_code == 302
+    reveal = _round_url("reveal", org, scoring_round)
+    assert client.post(reveal, {"confirmed": "yes"}).status_code == 302
     assert client.post(_round_url("close", org, scoring_round)).status_code == 302
     revealed, closed = _entries(org, "scoringround", after=before)
     assert revealed.actor == facilitator and closed.actor == facilitator
@@ -462,3 +465,18 @@ def test_reveal_queries_do_not_grow_with_the_round(world):
         return len(captured)
 
     assert queries(world.ours, 2) == queries(world.foreign, 12)
+
+
+def test_amounts_and_dates_read_as_the_pages_show_them(world):
+    org = world.ours.org
+    milestone = MilestoneFactory(
+        roadmap__organisation=org, target_value=Decimal("50.00"), start=date(2026, 3, 1)
+    )
+    with scopes_disabled():
+        milestone.target_value = Decimal(80)
+        milestone.start = date(2027, 1, 1)
+        milestone.save()
+    html = _audit_page(world, "?model=roadmap.milestone").text
+    assert "<del>50</del>" in html and "<ins>80</ins>" in html
+    assert "50.00" not in html
+    assert "<del>1 Mar 2026</del>" in html and "<ins>1 Jan 2027</ins>" in html

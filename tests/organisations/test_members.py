@@ -159,3 +159,15 @@ def test_revoked_invitation_no_longer_works(world, admin_client):
     url = reverse("organisations:invitation_revoke", args=[world.ours.org.slug, invitation.pk])
     admin_client.post(url)
     assert world.client(None).get(link).status_code == 404
+
+
+def test_inviting_the_same_address_again_says_the_earlier_link_no_longer_works(world, admin_client):
+    data = {"email": "again@example.com", "role": Role.EXECUTIVE}
+    first = admin_client.post(members_url(world), data, HTTP_HX_REQUEST="true")
+    assert "It works once and expires in 7 days" in first.text
+    assert "no longer works" not in first.text
+    second = admin_client.post(members_url(world), data, HTTP_HX_REQUEST="true")
+    assert "Invitation sent again to again@example.com" in second.text
+    assert "The link sent before no longer works" in second.text
+    with scopes_disabled():
+        assert Invitation.objects.filter(email="again@example.com").pending().count() == 1
