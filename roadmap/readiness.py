@@ -44,7 +44,7 @@ INDICES = (
         "purpose_strength",
         gettext_lazy("Purpose strength"),
         30,
-        gettext_lazy("Mean overall score of the placed purposes in the latest revealed round."),
+        gettext_lazy("Mean overall score of the placed purposes in the round that feeds the roadmap."),
     ),
     IndexMeaning(
         "stakeholder_coverage",
@@ -113,7 +113,7 @@ class Money:
 
 
 def purpose_strength(scores: Iterable[float]) -> int | None:
-    """Mean overall score (0–100) of the chosen purposes scored in the latest revealed round."""
+    """Mean overall score (0–100) of the chosen purposes scored in the round that feeds the roadmap."""
     values = list(scores)
     if not values:
         return None
