@@ -44,7 +44,9 @@ INDICES = (
         "purpose_strength",
         gettext_lazy("Purpose strength"),
         30,
-        gettext_lazy("Mean overall score of the placed purposes in the round that feeds the roadmap."),
+        gettext_lazy(
+            "Mean overall score of the placed purposes in the round that feeds the roadmap."
+        ),
     ),
     IndexMeaning(
         "stakeholder_coverage",
@@ -113,7 +115,8 @@ class Money:
 
 
 def purpose_strength(scores: Iterable[float]) -> int | None:
-    """Mean overall score (0–100) of the chosen purposes scored in the round that feeds the roadmap."""
+    """Mean overall score (0–100) of the chosen purposes scored in the round that feeds
+    the roadmap (``roadmap.overview.feeding_round``)."""
     values = list(scores)
     if not values:
         return None
