@@ -74,15 +74,17 @@ MIDDLEWARE = [
     # above. Why this is safe against BREACH: docs/security.md.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Refuses oversized bodies before anything reads them; the 400 it answers
-    # still passes back through the security headers above.
-    "organisations.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses oversized bodies before anything reads them (none of the above
+    # reads one; the CSRF check does so only in process_view, after this), and
+    # can send a person back to their form with a message. Its answers still
+    # pass back through the security headers above.
+    "organisations.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organisations.middleware.SessionLimitsMiddleware",

@@ -1,11 +1,13 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from organisations.auth import SIGNED_IN_AT
@@ -39,6 +41,10 @@ class RequestSizeLimitMiddleware:
     "logo" would be streamed to a temporary file before the form could say
     it is too large. The declared length is checked before anything reads
     the body. (A body without a length is chunked; Django reads none of it.)
+    It runs after the session, authentication and messages middleware (which
+    read no body) and before any view or the CSRF check (which would): a
+    signed-in person's plain form post goes back to its page (303) with the
+    reason as a message; anything else gets the 400 page.
     """
 
     def __init__(self, get_response):
@@ -50,9 +56,27 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.REQUEST_MAX_BYTES:
+            limit_mb = settings.REQUEST_MAX_BYTES / (1024 * 1024)
+            if (
+                request.method == "POST"
+                and request.user.is_authenticated
+                and not request.headers.get("HX-Request")
+            ):
+                # A person sent a form (a too-large logo): back to the form,
+                # with the reason where they will look. Nothing was read or saved.
+                messages.error(
+                    request,
+                    _(
+                        "That was too much to send at once: a form may send at most "
+                        "%(limit).1f MB, files included (a logo at most 1 MB). Nothing was "
+                        "saved; choose a smaller file and save again."
+                    )
+                    % {"limit": limit_mb},
+                )
+                return HttpResponseRedirect(request.path, status=303)
             body = render_to_string(
                 "400.html",
-                {"too_large": True, "limit_mb": settings.REQUEST_MAX_BYTES / (1024 * 1024)},
+                {"too_large": True, "limit_mb": limit_mb},
             )
             return HttpResponseBadRequest(body)
         return self.get_response(request)

@@ -22,21 +22,28 @@ def _settings_data(world, **extra):
     return {"name": org.name, "brand_colour": org.brand_colour, "paper_size": "A4", **extra}
 
 
-def test_a_3_mb_file_upload_gets_400_and_changes_nothing(world):
+def test_a_3_mb_logo_returns_to_the_form_with_a_message_and_changes_nothing(world):
+    """Not a bare error page: the settings again, saying why (issue: oversized upload)."""
     client = world.client(world.ours.user(Role.ADMIN))
     big = SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * (3 * MB), content_type="image/png")
     response = client.post(_settings_url(world), _settings_data(world, name="Renamed", logo=big))
-    assert response.status_code == 400
-    assert "too much to send at once" in response.text
-    assert "2.5 MB" in response.text
+    assert response.status_code == 303
+    assert response["Location"] == _settings_url(world)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "too much to send at once" in page.text and "2.5 MB" in page.text
+    assert 'name="logo"' in page.text  # the form, ready for a smaller file
     with scopes_disabled():
         assert Organisation.objects.get(pk=world.ours.org.pk).name == "Ours Ltd"
 
 
-def test_a_3_mb_text_field_gets_400(world):
+def test_an_oversized_htmx_post_gets_the_400_page(world):
     client = world.client(world.ours.user(Role.ADMIN))
-    response = client.post(_settings_url(world), _settings_data(world, name="x" * (3 * MB)))
+    response = client.post(
+        _settings_url(world), _settings_data(world, name="x" * (3 * MB)), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 400
+    assert "too much to send at once" in response.text
 
 
 def test_a_body_just_under_the_limit_reaches_the_form(world):
