@@ -13,9 +13,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from organisations.permissions import Role
+from purposes.scoring import presentation
+from purposes.scoring.levels import CHARACTERISTIC_LEVELS
 from tests.support.concurrent_edit import Editor
 from tests.support.factories import CommunityFactory, NeedFactory, PurposeFactory
 from tests.support.roadmap_factories import MilestoneFactory, PhaseFactory, RoadmapFactory
@@ -76,11 +78,31 @@ def _purpose(org):
     return purpose, reverse("purposes:edit", args=[org.slug, purpose.pk])
 
 
+def _levels(org):
+    return org, reverse("scoring:levels", args=[org.slug])
+
+
+_FIRST, _SECOND = sorted(CHARACTERISTIC_LEVELS)[:2]
+
+
+def _wording(org) -> tuple[str, str]:
+    with scope(organisation=org):
+        own = {(c, level): text for c, level, text in presentation.own_levels()}
+    return own.get((_FIRST, 3), ""), own.get((_SECOND, 4), "")
+
+
 def _settings(org):
     return org, reverse("organisations:settings", args=[org.slug])
 
 
 CASES = {
+    "characteristic wording": Case(
+        _levels,
+        {f"{_FIRST}_3": "Half the members come back each month."},
+        {f"{_SECOND}_4": "Most of the value reaches the organisation."},
+        _wording,
+        ("Half the members come back each month.", "Most of the value reaches the organisation."),
+    ),
     "phase": Case(
         _phase,
         {"name": "Pilot with makers"},

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.merge import merged_save, open_form
+from organisations.models import Organisation
 from organisations.permissions import Perm
 from organisations.ratelimit import rate_limit
 from organisations.tenancy import org_view
@@ -437,17 +439,38 @@ def compare(request: HttpRequest) -> HttpResponse:
 def levels_edit(request: HttpRequest) -> HttpResponse:
     own = {(c, level): text for c, level, text in presentation.own_levels()}
     if request.method == "GET":
-        return render(request, "scoring/levels.html", {"form": LevelsForm(own=own)})
-    form = LevelsForm(request.POST, own=own)
-    if form.is_valid():
+        form = open_form(LevelsForm(own=own))
+        return render(request, "scoring/levels.html", {"form": form})
+    count = 0
+
+    def current() -> dict:
+        nonlocal own
+        # Every wording save takes the organisation's row first (docs/editing.md).
+        Organisation.objects.select_for_update().filter(pk=request.org.pk).first()
+        own = {(c, level): text for c, level, text in presentation.own_levels()}
+        return {}  # the form's fields carry the wording as it now is
+
+    def save(form: LevelsForm) -> bool:
+        nonlocal count
         try:
             count = levels_update(organisation=request.org, descriptions=form.descriptions())
         except ScoringError as error:
             form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Level wording saved: %(count)s of 25 in your own words.") % {"count": count},
-            )
-            return redirect("scoring:levels", org_slug=request.org.slug)
-    return render(request, "scoring/levels.html", {"form": form}, status=422)
+            return False
+        return True
+
+    result = merged_save(
+        lambda data=None, files=None, initial=None: LevelsForm(data, own=own),
+        request.POST,
+        current=current,
+        save=save,
+    )
+    if result.saved:
+        if result.taken:
+            messages.info(request, result.notice())
+        messages.success(
+            request,
+            _("Level wording saved: %(count)s of 25 in your own words.") % {"count": count},
+        )
+        return redirect("scoring:levels", org_slug=request.org.slug)
+    return render(request, "scoring/levels.html", {"form": result.form}, status=result.status)
