@@ -1,5 +1,6 @@
 from organisations.models import Organisation
 from organisations.permissions import Perm
+from organisations.services import organisation_creation_allowed
 
 
 def organisation(request) -> dict:
@@ -13,4 +14,7 @@ def organisation(request) -> dict:
     if user is not None and user.is_authenticated:
         # Lazy: only evaluated when the header renders the switcher.
         context["user_organisations"] = Organisation.objects.filter(memberships__user=user)
+        # A settings check, no query: whoever is in one organisation is sent
+        # straight to it and never sees the dashboard's offer.
+        context["can_create_organisation"] = organisation_creation_allowed(user)
     return context

@@ -188,6 +188,13 @@ def test_the_dashboard_offers_it_beside_several_organisations(world):
     assert f'href="{URL}"' in page.text
 
 
+def test_the_account_menu_offers_it_to_someone_in_one_organisation(world):
+    """They are sent straight to their organisation and never see the dashboard."""
+    client = world.client(world.ours.user(Role.EXECUTIVE))
+    page = client.get(reverse("organisations:home", args=[world.ours.org.slug]))
+    assert f'<a href="{URL}">New organisation</a>' in page.text
+
+
 class TestStaffOnly:
     @pytest.fixture(autouse=True)
     def _staff_only(self, settings):
@@ -200,9 +207,11 @@ class TestStaffOnly:
             assert "ask the platform staff to create an organisation for you" in response.text
         assert not Organisation.objects.filter(name="Acme").exists()
 
-    def test_the_dashboard_does_not_offer_it(self, newcomer):
+    def test_the_dashboard_does_not_offer_it(self, newcomer, world):
         page = newcomer.get(reverse("dashboard"))
         assert URL not in page.text
+        member = world.client(world.ours.user(Role.ADMIN))
+        assert URL not in member.get(reverse("organisations:home", args=["ours"])).text
         assert "Ask an organisation's admin to invite you" in page.text
 
     def test_the_service_refuses_too(self, world):
@@ -212,7 +221,7 @@ class TestStaffOnly:
     def test_staff_may(self, world):
         staff = UserFactory(email="staff@platform.example", is_staff=True)
         client = world.client(staff)
-        assert client.get(reverse("dashboard")).text.count(f'href="{URL}"') == 1
+        assert "Create an organisation" in client.get(reverse("dashboard")).text
         assert client.post(URL, {"name": "Acme"})["Location"] == "/o/acme/"
 
 
