@@ -179,6 +179,8 @@ class ScoringRound(models.Model):
     )
     opened_at = models.DateTimeField(auto_now_add=True)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # Revealed without names: results, exports and briefs say "Scorer 1"…
+    anonymous = models.BooleanField(_("revealed anonymously"), default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(organisation="organisation")

@@ -133,7 +133,7 @@ def _heatmap(overview: RoadmapOverview) -> dict | None:
         return None
     grid = heatmap_data(overview.round, overview.results)
     needs = {need.pk: need for need in overview.round.needs}
-    names = {user.pk: user.display_name for user in overview.round.executives}
+    names = overview.round.scorer_names()
     return {
         "columns": grid.purpose_ids,
         # The spread that flagged a cell when the snapshot was taken (docs/scoring.md).
@@ -198,6 +198,7 @@ def roadmap_data(roadmap: Roadmap) -> dict:
             "id": roadmap.pk,
             "title": roadmap.title,
             "description": roadmap.description,
+            "recommendation": roadmap.recommendation,
             "start": _iso(roadmap.start),
             "end": _iso(roadmap.end),
             "status": roadmap.status,
@@ -230,6 +231,8 @@ def roadmap_data(roadmap: Roadmap) -> dict:
             "needs": len(overview.round.needs),
             # Chosen on the roadmap's form, or picked as the latest complete round.
             "chosen": overview.round_chosen,
+            # Revealed anonymously: the heatmap's scores carry "Scorer 1"… not names.
+            "anonymous": scoring_round.anonymous,
         },
         "results": _results(overview),
         "heatmap": _heatmap(overview),

@@ -40,13 +40,20 @@ def score_rows(data: RoundData) -> Iterator[list]:
     name = spreadsheet_safe(data.scoring_round.name)
     need_scores = {(p, n, s): v for p, n, s, v in data.need_rows}
     char_scores = {(p, c, s): v for p, c, s, v in data.char_rows}
-    for user in data.executives:
+    names = data.scorer_names()
+    anonymous = data.scoring_round.anonymous
+    # Anonymous: "Scorer 2" and no email, in the numbered order, not by name.
+    executives = (
+        sorted(data.executives, key=lambda u: names[u.pk]) if anonymous else data.executives
+    )
+    for user in executives:
+        email = "" if anonymous else spreadsheet_safe(user.email)
         for purpose in data.purposes:
             for need in data.needs:
                 yield [
                     name,
-                    spreadsheet_safe(user.display_name),
-                    spreadsheet_safe(user.email),
+                    spreadsheet_safe(names[user.pk]),
+                    email,
                     spreadsheet_safe(purpose.title),
                     _("need"),
                     spreadsheet_safe(need.statement),
@@ -57,8 +64,8 @@ def score_rows(data: RoundData) -> Iterator[list]:
             for characteristic in Characteristic:
                 yield [
                     name,
-                    spreadsheet_safe(user.display_name),
-                    spreadsheet_safe(user.email),
+                    spreadsheet_safe(names[user.pk]),
+                    email,
                     spreadsheet_safe(purpose.title),
                     _("characteristic"),
                     spreadsheet_safe(characteristic.label),

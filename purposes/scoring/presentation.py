@@ -262,7 +262,7 @@ def heatmap(data: RoundData, results: list[formulas.PurposeResult]) -> dict:
     grid = heatmap_data(data, results)
     purposes = {p.pk: p for p in data.purposes}
     needs = {n.pk: n for n in data.needs}
-    names = {user.pk: user.display_name for user in data.executives}
+    names = data.scorer_names()
     characteristics = {c.value: c for c in Characteristic}
     return {
         "columns": [purposes[pk] for pk in grid.purpose_ids],

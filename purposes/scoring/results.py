@@ -6,11 +6,14 @@ they show the same numbers. Who finished scoring is decided here too
 (``is_finished``), for the progress panel, the reveal, the pages and the brief.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+
+from django.utils.translation import gettext as _
 
 from communities.models import Need
 from organisations.models import User
@@ -119,6 +122,26 @@ class RoundData:
     def completion(self) -> Completion:
         return Completion.of(self.scorers)
 
+    def scorers_in_order(self) -> list[User]:
+        """The scorers as the results list them: by name, or anonymous in an order
+        that follows neither names nor sign-up order (a hash of round and person)."""
+        if not self.scoring_round.anonymous:
+            return list(self.executives)
+        return sorted(
+            self.executives,
+            key=lambda user: hashlib.sha256(f"{self.scoring_round.pk}:{user.pk}".encode()).digest(),
+        )
+
+    def scorer_names(self) -> dict[int, str]:
+        """Who scored, by user id, as results, exports and briefs name them:
+        revealed anonymously, "Scorer 1", "Scorer 2"… in ``scorers_in_order``."""
+        if not self.scoring_round.anonymous:
+            return {user.pk: user.display_name for user in self.executives}
+        return {
+            user.pk: _("Scorer %(number)d") % {"number": number}
+            for number, user in enumerate(self.scorers_in_order(), start=1)
+        }
+
     def results(self, weights: dict[int, int] | None = None) -> list[formulas.PurposeResult]:
         return formulas.round_results(
             purposes=[p.pk for p in self.purposes],
@@ -209,7 +232,7 @@ def heatmap_data(data: RoundData, results: list[formulas.PurposeResult]) -> Heat
     Every row of scores is visited once: the page must stay quick for a
     round of 10 purposes × 20 needs × 8 executives, where most cells differ.
     """
-    names = {user.pk: user.display_name for user in data.executives}
+    names = data.scorer_names()
     need_scores = _scores_by_cell(data.need_rows, names)
     char_scores = _scores_by_cell(data.char_rows, names)
     disagreements: list[tuple[tuple, Disagreement]] = []

@@ -121,8 +121,11 @@ def _round_move(
     stamp: str | None,
     refusal: str,
     already: tuple[tuple[str, ...], str] = ((), ""),
+    extra: dict | None = None,
 ) -> ScoringRound:
     """Move the round from ``before`` to ``after`` (one UPDATE) and log it (one INSERT).
+
+    ``extra`` fields are set in the same UPDATE (a reveal's anonymity).
 
     The UPDATE names the status it expects, so of two requests at once (a
     double click) exactly one moves the round and logs it; the other finds
@@ -131,7 +134,7 @@ def _round_move(
     ``ScoringError`` (with ``refusal``) otherwise.
     """
     now = timezone.now()
-    values = {"status": after, **({stamp: now} if stamp else {})}
+    values = {"status": after, **({stamp: now} if stamp else {}), **(extra or {})}
     with transaction.atomic():
         changed = ScoringRound.objects.filter(pk=scoring_round.pk, status=before).update(**values)
         if changed != 1:
@@ -149,19 +152,26 @@ def _round_move(
             raise ScoringError(refusal)
         for field, value in values.items():
             setattr(scoring_round, field, value)
-        audit.record(instance=scoring_round, changes={"status": [before, after]})
+        changes = {"status": [before, after]}
+        if (extra or {}).get("anonymous"):
+            changes["anonymous"] = [False, True]
+        audit.record(instance=scoring_round, changes=changes)
         # Which round is the latest revealed, and its status, show on the roadmap page.
         organisation_data_changed(organisation_id=scoring_round.organisation_id)
     return scoring_round
 
 
-def round_reveal(*, scoring_round: ScoringRound) -> ScoringRound:
+def round_reveal(*, scoring_round: ScoringRound, anonymous: bool = False) -> ScoringRound:
     """Show everyone's scores. Only an open round can be revealed, once.
 
-    Safe to run twice at once: the second raises ``RoundUnchanged`` and logs nothing.
+    ``anonymous``: the results, exports and briefs show "Scorer 1", "Scorer 2"…
+    instead of names (``RoundData.scorer_names``); set in the revealing UPDATE, so
+    no one ever sees the names first. Safe to run twice at once: the second
+    raises ``RoundUnchanged`` and logs nothing.
     """
     return _round_move(
         scoring_round,
+        extra={"anonymous": anonymous},
         before=RoundStatus.OPEN,
         after=RoundStatus.REVEALED,
         stamp="revealed_at",

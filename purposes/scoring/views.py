@@ -167,7 +167,7 @@ def round_reveal_view(request: HttpRequest, round_id: int) -> HttpResponse:
             {"round": scoring_round, "progress": presentation.progress(scoring_round)},
         )
     try:
-        round_reveal(scoring_round=scoring_round)
+        round_reveal(scoring_round=scoring_round, anonymous=request.POST.get("anonymous") == "yes")
     except RoundUnchanged as already:
         # A double click, or another facilitator a moment earlier: not an error.
         messages.info(request, str(already))
