@@ -22,6 +22,7 @@ from organisations.models import PaperSize
 from purposes.models import PURPOSE_PARTS, Characteristic, PurposeStatus
 from purposes.scoring.formulas import characteristic_share, heat_level
 from reports import context_plan as plan
+from reports.changes import in_words
 from reports.context_plan import choice_label, iso_day
 from reports.models import ReportKind
 from reports.palette import palette
@@ -39,6 +40,10 @@ SUMMARY_PURPOSES = 4  # at most this many purposes on the one-page summary
 # workshop brief (for the facilitators who settle them) lists every one.
 BOARD_DISAGREEMENTS = 20
 BOARD_WARNINGS = 4
+# Characters of the recommendation the summary page has room for; the form
+# allows more, and says so.
+RECOMMENDATION_LIMIT = 900
+SIGNOFF_ROWS = 3  # blank lines for signatories on the printed board brief
 
 PART_LABELS = {
     "participants": gettext_lazy("Who participates"),
@@ -131,6 +136,7 @@ def _board_sections(*, has_heatmap: bool, has_milestones: bool) -> list[Section]
         ),
         Section("changes", _("What changed since the previous brief"), []),
         Section("appendix", _("Appendix: every purpose"), []),
+        Section("signoff", _("Board decision and sign-off"), []),
     ]
 
 
@@ -283,6 +289,7 @@ def _changes(snapshot: dict) -> dict | None:
     changes = snapshot.get("changes")
     if changes is None:
         return None
+    changes = in_words(changes)
 
     def when(start: str, end: str | None) -> str:
         text = short_date(iso_day(start))
@@ -408,7 +415,10 @@ def brief_context(snapshot: dict) -> dict:
     totals = plan.totals(data)
     readiness = data["readiness"]
     owners = {m["id"]: m["owner"] for m in data["milestones"]}
-    summary_count = min(len(placed), SUMMARY_PURPOSES)
+    # The recommendation takes the room of one purpose card on the summary page.
+    recommended = bool(data["roadmap"].get("recommendation"))
+    summary_max = SUMMARY_PURPOSES - 1 if recommended else SUMMARY_PURPOSES
+    summary_count = min(len(placed), summary_max)
     currency = data["roadmap"].get("currency") or ""
     # The overall figure first (the summary shows it large), then the four it is made of.
     indices = [
@@ -425,7 +435,8 @@ def brief_context(snapshot: dict) -> dict:
             "sections": _board_sections(
                 has_heatmap=bool(context["heatmap_tables"]), has_milestones=bool(milestone_rows)
             ),
-            "summary_purposes": placed[:SUMMARY_PURPOSES],
+            "summary_purposes": placed[:summary_max],
+            "recommendation_limit": RECOMMENDATION_LIMIT,
             "summary_more": len(placed) - summary_count,
             "summary_statement_limit": _summary_limits(summary_count)[0],
             "summary_limit": _summary_limits(summary_count)[1],
@@ -463,6 +474,8 @@ def brief_context(snapshot: dict) -> dict:
             ],
             "money_excluded": money_chart.excluded_currencies,
             "money_outside": money_chart.outside_phases,
+            "money_years": plan.money_by_year(data),
+            "signoff_rows": range(SIGNOFF_ROWS),
             "decision_phases": plan.decisions_by_phase(data),
             "changes": _changes(snapshot),
         }

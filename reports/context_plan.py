@@ -153,6 +153,42 @@ def investment_value(data: dict) -> tuple[str, charts.InvestmentValueChart]:
     return _in_brief_font(render_investment_value_svg(chart, id_prefix="brief-money")), chart
 
 
+def money_by_year(data: dict) -> dict:
+    """Spending and expected value per calendar year, cumulated, with the
+    payback year in words."""
+    roadmap = data["roadmap"]
+    currency = roadmap["currency"]
+    result = charts.investment_value_by_year(
+        iso_day(roadmap["start"]),
+        iso_day(roadmap["end"]),
+        _money_items(data, MilestoneKind.INVESTMENT),
+        _money_items(data, MilestoneKind.VALUE),
+        currency,
+    )
+    if result.payback_year is not None:
+        verdict = _("Value reaches investment in %(year)d.") % {"year": result.payback_year}
+    elif result.years and result.years[-1].cumulative_invested > 0:
+        verdict = _("Value stays below investment within this roadmap.")
+    else:
+        verdict = _("No spending in %(currency)s is planned.") % {"currency": currency}
+    return {
+        "years": [
+            {
+                "year": row.year,
+                "invested": whole_money(row.invested),
+                "expected": whole_money(row.expected),
+                "ratio": row.ratio,
+                "paid_back": result.payback_year is not None and row.year >= result.payback_year,
+            }
+            for row in result.years
+        ],
+        "payback_year": result.payback_year,
+        "verdict": verdict,
+        "excluded": result.excluded_currencies,
+        "outside": result.outside_span,
+    }
+
+
 def totals(data: dict) -> dict:
     currency = data["roadmap"]["currency"]
     invested = expected = Decimal(0)

@@ -1,7 +1,8 @@
 """Data (and geometry) for the charts beside the timeline.
 
 - the 5×5 risk matrix: likelihood across, impact up, with counts and names;
-- cumulative investment against expected value, phase by phase;
+- cumulative investment against expected value, phase by phase, and year by
+  year with the year value catches up;
 - community targets over time, one series per measure.
 
 Pure functions over plain data; the SVG templates in ``templates/roadmap/``
@@ -266,6 +267,81 @@ def _place_investment_value(chart: InvestmentValueChart) -> None:
         "invested": f"{last.cumulative_invested:,.0f}",
         "expected": f"{last.cumulative_expected:,.0f}",
     }
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    year: int
+    invested: Decimal
+    expected: Decimal
+    cumulative_invested: Decimal
+    cumulative_expected: Decimal
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Cumulative expected value per unit of cumulative investment; None before any."""
+        if self.cumulative_invested <= 0:
+            return None
+        return self.cumulative_expected / self.cumulative_invested
+
+
+@dataclass(frozen=True)
+class InvestmentValueByYear:
+    currency: str
+    years: list[YearTotals]
+    excluded_currencies: tuple[str, ...]
+    outside_span: int  # amounts dated before the roadmap starts or after it ends, left out
+    # The first year from which cumulative value stays at or above cumulative
+    # investment to the roadmap's end; None when it never does (or nothing is spent).
+    payback_year: int | None
+
+
+def investment_value_by_year(
+    start: date,
+    end: date,
+    investments: Iterable[DatedMoney],
+    values: Iterable[DatedMoney],
+    currency: str,
+) -> InvestmentValueByYear:
+    """Per calendar year from ``start`` to ``end`` (partial years included):
+    spending and expected value, each also cumulated, and the payback year.
+
+    Only amounts in ``currency`` count, as in ``investment_value_by_phase``.
+    The payback year is the one from which value *stays* level with spending:
+    value that catches up and is then overtaken by a later spend has not paid
+    the roadmap back.
+    """
+    first, last = start.year, end.year
+    invested = {year: Decimal(0) for year in range(first, last + 1)}
+    expected = dict(invested)
+    excluded: set[str] = set()
+    outside = 0
+    for amounts, totals in ((investments, invested), (values, expected)):
+        for item in amounts:
+            if item.money.currency != currency:
+                if item.money.currency is not None:
+                    excluded.add(item.money.currency)
+                continue
+            if not start <= item.day <= end:
+                outside += 1
+                continue
+            totals[item.day.year] += item.money.amount
+    years = []
+    running_invested = running_expected = Decimal(0)
+    for year in range(first, last + 1):
+        running_invested += invested[year]
+        running_expected += expected[year]
+        years.append(
+            YearTotals(year, invested[year], expected[year], running_invested, running_expected)
+        )
+    payback_year = None
+    if running_invested > 0:
+        for row in reversed(years):
+            if row.cumulative_invested > 0 and row.cumulative_expected >= row.cumulative_invested:
+                payback_year = row.year
+            else:
+                break
+    return InvestmentValueByYear(currency, years, tuple(sorted(excluded)), outside, payback_year)
 
 
 def dated_money_from_models(milestones: Iterable) -> tuple[list[DatedMoney], list[DatedMoney]]:

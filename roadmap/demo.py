@@ -49,6 +49,16 @@ DESCRIPTION = (
     "boards right first time, stay for each other's reference designs, and in time "
     "help each other through parts going end-of-life."
 )
+RECOMMENDATION = (
+    "We recommend approving the roadmap as drafted: start with “Right first time”, "
+    "the need engineers rated highest and the one our catalogue data already serves, "
+    "then let reference designs and end-of-life warnings grow on the traffic it brings. "
+    "We set aside the supplier innovation forum, which serves our suppliers more than "
+    "engineers, and the loyalty points club, which scored lowest on trust and would "
+    "teach members to come for discounts rather than for each other. The board's main "
+    "decision is the Grow phase budget: within these three years expected value covers "
+    "about four-fifths of the spending, so the case rests on the years after."
+)
 OWNER = "facilitator@demo.example"
 
 # The purposes in each phase, in order (titles as the purposes demo leaves them).
@@ -684,6 +694,7 @@ def load(org: Organisation, *, today: date | None = None) -> Roadmap | None:
             organisation=org,
             title=TITLE,
             description=DESCRIPTION,
+            recommendation=RECOMMENDATION,
             start=start,
             end=add_years(start, 3) - timedelta(days=1),
             status=RoadmapStatus.DRAFT,

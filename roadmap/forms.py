@@ -93,6 +93,17 @@ class RoadmapForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the roadmap is for, in a sentence or two, for the board."),
     )
+    recommendation = forms.CharField(
+        label=_("Recommendation"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Your advice to the board: why these purposes, what was set aside and why. "
+            "Printed on the summary page of the board brief, which has room for about "
+            "900 characters."
+        ),
+    )
     start = forms.DateField(label=_("Start"), widget=DateInput())
     end = forms.DateField(
         label=_("End"),
@@ -143,6 +154,7 @@ class RoadmapForm(Form):
         return {
             "title": roadmap.title,
             "description": roadmap.description,
+            "recommendation": roadmap.recommendation,
             "start": roadmap.start,
             "end": roadmap.end,
             "status": roadmap.status,

@@ -58,6 +58,9 @@ class Roadmap(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    # The facilitator's advice to the board (why these purposes, what was set
+    # aside and why); printed on the board brief's summary page.
+    recommendation = models.TextField(_("recommendation"), blank=True, max_length=4000)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), help_text=_("At most five years after the start."))
     status = models.CharField(

@@ -146,6 +146,7 @@ def roadmap_create(
     start: date,
     end: date,
     description: str = "",
+    recommendation: str = "",
     status: str = RoadmapStatus.DRAFT,
     owner: User | None = None,
     currency: str = "EUR",
@@ -161,6 +162,7 @@ def roadmap_create(
             organisation=organisation,
             title=title.strip(),
             description=description.strip(),
+            recommendation=recommendation.strip(),
             start=start,
             end=end,
             status=status,
@@ -188,6 +190,7 @@ def roadmap_update(
     start: date,
     end: date,
     description: str = "",
+    recommendation: str = "",
     status: str = RoadmapStatus.DRAFT,
     owner: User | None = None,
     currency: str = "EUR",
@@ -224,6 +227,7 @@ def roadmap_update(
             )
         roadmap.title = title.strip()
         roadmap.description = description.strip()
+        roadmap.recommendation = recommendation.strip()
         roadmap.start = start
         roadmap.end = end
         roadmap.status = status

@@ -10,7 +10,7 @@ stage:
 * ``json_export.roadmap_export`` writes a roadmap with the communities, needs,
   purposes and revealed scoring rounds behind it as one JSON document whose
   ids are local to the file; ``schema`` says what that file looks like
-  (``schemas/roadmap-export-v1.json``).
+  (``schemas/roadmap-export-v2.json``; older versions beside it).
 * ``writing.roadmap_import`` reads such a document into an organisation as new
   rows. It checks the file in three stages and stops at the first stage that
   finds problems: JSON and schema (``parsing``); references and dates across

@@ -142,6 +142,7 @@ def roadmap_export(roadmap: Roadmap) -> dict:
         "roadmap": {
             "title": roadmap.title,
             "description": roadmap.description,
+            "recommendation": roadmap.recommendation,
             "start": roadmap.start.isoformat(),
             "end": roadmap.end.isoformat(),
             "status": roadmap.status,

@@ -52,8 +52,8 @@ def unique_problems(problems: list[Problem]) -> list[Problem]:
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = export_schema()
+def _validator(version: int) -> jsonschema.Draft202012Validator:
+    schema = export_schema(version)
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -329,7 +329,7 @@ def load_document(data: bytes) -> dict:
     problems = sorted(
         (
             problem
-            for error in _validator().iter_errors(document)
+            for error in _validator(_readable_version(version)).iter_errors(document)
             for problem in _schema_problems(error)
         ),
         key=_path_key,
@@ -337,6 +337,15 @@ def load_document(data: bytes) -> dict:
     if problems:
         raise ImportInvalid(unique_problems(problems))
     return document
+
+
+def _readable_version(version: object) -> int:
+    """The schema a document is checked against: its own version when it is one
+    we have written (an older file has no field a newer version added), else the
+    newest, whose ``const`` then says what is wrong with ``schema_version``."""
+    if isinstance(version, int) and not isinstance(version, bool) and version >= 1:
+        return version
+    return SCHEMA_VERSION
 
 
 def _text_problems(document: object) -> list[Problem]:

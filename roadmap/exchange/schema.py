@@ -13,8 +13,11 @@ from pathlib import Path
 from roadmap.models import FIRST_YEAR, LAST_YEAR, MilestoneKind
 
 FORMAT = "purpose-roadmap"
-SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / f"roadmap-export-v{SCHEMA_VERSION}.json"
+# Version 2 added the roadmap's optional "recommendation"; version 1 files
+# still import, each checked against its own schema (docs/exchange.md).
+SCHEMA_VERSION = 2
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_PATH = SCHEMAS_DIR / f"roadmap-export-v{SCHEMA_VERSION}.json"
 
 # The fields a milestone of each kind carries in the file, besides the common
 # ones. Investment and value share the money columns.
@@ -31,8 +34,9 @@ DATE_FIELDS = {"review_date"}
 
 
 @cache
-def export_schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def export_schema(version: int = SCHEMA_VERSION) -> dict:
+    path = SCHEMAS_DIR / f"roadmap-export-v{version}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def parse_date(text: str | None) -> date | None:

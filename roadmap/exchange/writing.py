@@ -354,6 +354,7 @@ class _Writer:
             organisation=self.org,
             title=title,
             description=row.get("description", ""),
+            recommendation=row.get("recommendation", ""),
             start=parse_date(row["start"]),
             end=parse_date(row["end"]),
             status=row.get("status", RoadmapStatus.DRAFT),

@@ -27,7 +27,7 @@ from purposes.models import (
 )
 from roadmap.exchange.json_export import export_json_bytes, roadmap_export
 from roadmap.exchange.parsing import MAX_FILE_BYTES, ImportInvalid, Problem
-from roadmap.exchange.schema import ALL_KIND_FIELDS, SCHEMA_PATH
+from roadmap.exchange.schema import ALL_KIND_FIELDS, SCHEMA_PATH, SCHEMA_VERSION
 from roadmap.exchange.views import MAX_REPORTED_ERRORS
 from roadmap.exchange.writing import ImportSummary, roadmap_import
 from roadmap.models import (
@@ -111,7 +111,7 @@ def test_export_is_valid_against_the_published_schema(world):
     jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     ).validate(json.loads(as_bytes(document)))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == SCHEMA_VERSION
 
 
 def test_export_holds_the_workshop_behind_the_roadmap(world):
@@ -361,10 +361,10 @@ def test_a_file_that_is_not_an_export_is_refused(world, data):
 
 def test_a_newer_format_version_asks_for_an_update(world):
     document = export(build_roadmap_for_export(world.ours))
-    document["schema_version"] = 2
+    document["schema_version"] = SCHEMA_VERSION + 1
     [problem] = problems_of(as_bytes(document), world.ours)
     assert problem.path == "/schema_version"
-    assert "version 2" in problem.message
+    assert f"version {SCHEMA_VERSION + 1}" in problem.message
 
 
 @pytest.mark.parametrize(

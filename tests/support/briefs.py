@@ -7,4 +7,5 @@ BOARD_SECTIONS = [
     "Community, risk, investment and decisions",
     "What changed since the previous brief",
     "Appendix: every purpose",
+    "Board decision and sign-off",
 ]
