@@ -465,8 +465,8 @@ def test_a_whole_workshop_with_four_people_at_once(
     nav(facilitator, base, "Roadmaps")
     facilitator.get_by_role("button", name="New roadmap").click()
     facilitator.get_by_label("Title").fill(ROADMAP)
-    facilitator.get_by_label("Start").fill("2026-01-01")
-    facilitator.get_by_label("End").fill("2027-12-31")
+    facilitator.get_by_label("Start", exact=True).fill("2026-01-01")
+    facilitator.get_by_label("End", exact=True).fill("2027-12-31")
     facilitator.get_by_role("button", name="Create roadmap").click()
     expect(facilitator.get_by_role("heading", name=ROADMAP, level=1)).to_be_visible()
     for name, start, end in (

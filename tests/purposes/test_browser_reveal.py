@@ -87,7 +87,7 @@ def test_reveal_names_who_has_not_finished_and_a_double_click_reveals_once(
     assert _status(scoring_round) == RoundStatus.OPEN
 
     # --- A double click on the confirmation.
-    csrf = page.locator("form.form-actions input[name=csrfmiddlewaretoken]").input_value()
+    csrf = page.locator("form.reveal-form input[name=csrfmiddlewaretoken]").input_value()
     page.get_by_role("button", name="Reveal anyway").dblclick()
     expect(page.get_by_role("heading", name="Results", level=1)).to_be_visible()
     expect(page.locator(".notice.incomplete-round")).to_contain_text("An incomplete round.")

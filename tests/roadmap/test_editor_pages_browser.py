@@ -123,8 +123,8 @@ def test_every_editor_opened_directly_saves_and_returns_to_the_roadmap(
     # New phase.
     page.goto(f"{base}{_url(roadmap, 'phase_create')}")
     page.get_by_label("Name").fill("Launch")
-    page.get_by_label("Start").fill("2026-07-01")
-    page.get_by_label("End").fill("2026-12-31")
+    page.get_by_label("Start", exact=True).fill("2026-07-01")
+    page.get_by_label("End", exact=True).fill("2026-12-31")
     page.get_by_role("button", name="Add phase").click()
     _lands_on_the_roadmap(page, base, roadmap)
     launch = _get(Phase, roadmap=roadmap, name="Launch")

@@ -166,8 +166,8 @@ def _get_locked_out(page: Page) -> None:
 
 def _submit_bad_roadmap(page: Page) -> None:
     page.get_by_label("Title").fill("Engineers first")
-    page.get_by_label("Start").fill("2026-01-01")
-    page.get_by_label("End").fill("2031-06-30")
+    page.get_by_label("Start", exact=True).fill("2026-01-01")
+    page.get_by_label("End", exact=True).fill("2031-06-30")
     page.get_by_role("button", name="Create roadmap").click()
     expect(page.locator("#id_end_error")).to_be_visible()
 
