@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.dates import MONTHS_3
 
 
 def money(amount: Decimal | float | int | None, currency: str | None = "") -> str:
@@ -23,8 +24,12 @@ def whole_money(amount: Decimal | float | int, currency: str | None = "") -> str
 
 
 def date_text(value: date) -> str:
-    """A date in a sentence on a page or a form: "1 Jan 2027" (the format the pages use)."""
-    return formats.date_format(value, "j M Y")
+    """A date in a sentence on a page or a form: "1 Jan 2027" (the format the pages use).
+
+    Built from the translated month names, not ``formats.date_format`` (about
+    70 µs a call, a third of the timeline's budget for 200 milestones).
+    """
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
 
 
 def long_date(value: date | datetime) -> str:

@@ -134,17 +134,12 @@ class Merge:
     form: forms.BaseForm
     clashes: list[Clash] = field(default_factory=list)
     taken: list[str] = field(default_factory=list)  # labels of fields taken from theirs
-    refused: bool = False  # the hidden field was tampered with
     saved: bool = False
 
     @property
     def status(self) -> int:
         """The answer to a save that was not made: 409 for a clash, else 422."""
         return 409 if self.clashes else 422
-
-    @property
-    def stale(self) -> bool:
-        return bool(self.clashes or self.taken)
 
     def notice(self) -> str:
         """Words for the person whose save was merged (empty if nothing was)."""
@@ -212,7 +207,7 @@ def merge(
     base = _unsign(token)
     if base is None or set(base) != set(theirs):
         bound = _bind(make_form, merged, files)
-        outcome = Merge(form=bound, refused=True)
+        outcome = Merge(form=bound)
         bound.full_clean()
         bound.add_error(
             None, _("This form is out of date. Open it again, then make your change again.")

@@ -11,14 +11,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from communities.models import Community
 from organisations.models import User
 from purposes.models import Purpose, RoundStatus, ScoringRound
 from purposes.scoring.formulas import PurposeResult
-from purposes.scoring.presentation import round_list_completion
+from purposes.scoring.presentation import round_list_completion, with_sizes
 from purposes.scoring.results import RoundData, round_data
 from roadmap import charts, diagnostics
 from roadmap import dependencies as deps
@@ -102,13 +102,9 @@ def feeding_round(roadmap: Roadmap) -> tuple[ScoringRound | None, bool]:
         if chosen is not None and chosen.status != RoundStatus.OPEN:
             return chosen, True
     rounds = list(
-        ScoringRound.objects.exclude(status=RoundStatus.OPEN)
-        .annotate(
-            purpose_count=Count("purposes", distinct=True),
-            need_count=Count("needs", distinct=True),
-            executive_count=Count("executives", distinct=True),
+        with_sizes(ScoringRound.objects.exclude(status=RoundStatus.OPEN)).order_by(
+            "-revealed_at", "-opened_at", "-pk"
         )
-        .order_by("-revealed_at", "-opened_at", "-pk")
     )
     if not rounds:
         return None, False

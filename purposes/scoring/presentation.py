@@ -7,7 +7,7 @@ rounds. The heatmap is shared with the board brief, so both show the same
 cells.
 """
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.http import QueryDict
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
@@ -92,11 +92,20 @@ def progress(scoring_round: ScoringRound) -> dict:
     }
 
 
+def with_sizes(rounds: QuerySet) -> QuerySet:
+    """Rounds annotated as ``round_list_completion`` needs them."""
+    return rounds.annotate(
+        purpose_count=Count("purposes", distinct=True),
+        need_count=Count("needs", distinct=True),
+        executive_count=Count("executives", distinct=True),
+    )
+
+
 def round_list_completion(rounds: list[ScoringRound]) -> None:
     """Set ``completion`` on each round of the list, in two queries for all of them.
 
     Each round needs ``purpose_count``, ``need_count`` and ``executive_count``
-    annotated (the list view does).
+    annotated (``with_sizes``).
     """
     done: dict[tuple[int, int], int] = {}
     for model in (NeedScore, CharacteristicScore):

@@ -5,7 +5,6 @@ The CSV download is in ``csv_export``; what the pages show is built in
 """
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,13 +62,7 @@ def _round_url(name: str, request: HttpRequest, scoring_round: ScoringRound, **k
 @require_GET
 @org_view(Perm.VIEW)
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = list(
-        ScoringRound.objects.annotate(
-            purpose_count=Count("purposes", distinct=True),
-            need_count=Count("needs", distinct=True),
-            executive_count=Count("executives", distinct=True),
-        )
-    )
+    rounds = list(presentation.with_sizes(ScoringRound.objects.all()))
     mine = set(
         ScoringRound.objects.filter(executives=request.user, status=RoundStatus.OPEN).values_list(
             "pk", flat=True
