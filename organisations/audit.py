@@ -15,6 +15,7 @@ auditlog itself would have logged for a row. An app may register a
 sentences on the admin's page, a page of entries at a time.
 """
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.signals import pre_save
 from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -174,12 +178,51 @@ def _as_text(changes: dict[str, list]) -> dict[str, list]:
     }
 
 
+# A membership was logged as "Wanda Wilcox (Executive) in Ours Ltd"; the
+# sentence needs the person, and their role is in the changes.
+_MEMBERSHIP_REPR = re.compile(r"^(?P<name>.*) \([^()]*\) in .*$", re.DOTALL)
+
+
+def _describe_memberships(entries: list[AuditEntry]) -> None:
+    for entry in entries:
+        match = _MEMBERSHIP_REPR.match(entry.object_repr)
+        name = match["name"] if match else entry.object_repr
+        entry.verb, entry.summary = {
+            AuditEntry.Action.CREATE: (_("added"), _("%(name)s as a member") % {"name": name}),
+            AuditEntry.Action.DELETE: (_("removed"), _("%(name)s as a member") % {"name": name}),
+        }.get(entry.action, (_("changed"), _("the membership of %(name)s") % {"name": name}))
+
+
+def _describe_invitations(entries: list[AuditEntry]) -> None:
+    for entry in entries:
+        email = entry.object_repr.split(" → ")[0]
+        entry.verb, entry.summary = {
+            AuditEntry.Action.CREATE: (_("invited"), email),
+            AuditEntry.Action.DELETE: (
+                _("withdrew"),
+                _("the invitation of %(email)s") % {"email": email},
+            ),
+        }.get(entry.action, (_("changed"), _("the invitation of %(email)s") % {"email": email}))
+
+
+def _describe_organisations(entries: list[AuditEntry]) -> None:
+    for entry in entries:
+        if entry.action == AuditEntry.Action.UPDATE:
+            entry.verb = _("changed")
+            entry.summary = _("the settings of %(name)s") % {"name": entry.object_repr}
+
+
 def register_models() -> None:
-    track(Organisation)
+    # The data version is the pages' cache key, bumped by every write: not a decision.
+    track(Organisation, exclude_fields=["data_version"], describe=_describe_organisations)
     # Hiding the setup checklist is one person's view of the page, not a decision.
-    track(Membership, exclude_fields=["checklist_hidden"])
+    track(Membership, exclude_fields=["checklist_hidden"], describe=_describe_memberships)
     # The token hash is a secret; when the email went out is not a decision.
-    track(Invitation, exclude_fields=["token_hash", "email_sent_at"])
+    track(
+        Invitation,
+        exclude_fields=["token_hash", "email_sent_at"],
+        describe=_describe_invitations,
+    )
 
 
 # ---------------------------------------------------------------- reading
@@ -190,6 +233,7 @@ class Change:
     label: str
     old: str | None
     new: str | None
+    operation: str = ""  # "add" or "remove" for a many-to-many change
 
 
 def _display(field: models.Field | None, value) -> str | None:
@@ -197,6 +241,8 @@ def _display(field: models.Field | None, value) -> str | None:
         return None
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.FileField):  # a stored file's name means nothing to a reader
+        return _("an image") if isinstance(field, models.ImageField) else _("a file")
     if isinstance(field, models.BooleanField):
         return _("yes") if value in ("True", True) else _("no")
     # Amounts and dates as the pages show them: "50 → 80", not "50.00 → 80".
@@ -226,12 +272,14 @@ def changes_of(entry: AuditEntry) -> list[Change]:
         if isinstance(values, dict):  # a many-to-many change
             objects = ", ".join(values.get("objects", []))
             if values.get("operation") == "add":
-                rows.append(Change(label, None, objects))
+                rows.append(Change(label, None, objects, "add"))
             else:
-                rows.append(Change(label, objects, None))
+                rows.append(Change(label, objects, None, "remove"))
             continue
         old, new = [*list(values), None, None][:2]
         old, new = _display(field, old), _display(field, new)
+        if isinstance(field, models.FileField) and old and new:  # one file replaced another
+            old, new = None, _("a new one")
         if entry.action == AuditEntry.Action.CREATE and new in (None, ""):
             continue  # a new row's empty fields say nothing
         if entry.action == AuditEntry.Action.DELETE and old in (None, ""):
@@ -261,6 +309,94 @@ def describe(entries: list[AuditEntry]) -> None:
     for entry in entries:
         if entry.hidden_reason:
             entry.change_rows = []
+        entry.sentence = sentence(entry)
+        entry.details = entry.change_rows if entry.action != AuditEntry.Action.UPDATE else []
+
+
+# ---------------------------------------------------------------- sentences
+
+LONG_VALUE = 240  # characters of a value shown before "Show all"
+
+
+def _value(text: str, tag: str) -> SafeString:
+    """A changed value marked as removed (``del``) or added (``ins``); a long one
+    shortened visibly, the whole text one tap away."""
+    if len(text) <= LONG_VALUE:
+        return format_html("<{tag}>{}</{tag}>", text, tag=tag)
+    return format_html(
+        '<{tag} class="long-value"><details><summary><span class="preview">{}</span> '
+        '<span class="more">{}</span></summary>{}</details></{tag}>',
+        Truncator(text).chars(LONG_VALUE),
+        _("Show all %(count)s characters") % {"count": f"{len(text):,}"},
+        text,
+        tag=tag,
+    )
+
+
+def _in_sentence(label: str) -> str:
+    """A field label inside a sentence: "target", but "URL" stays "URL"."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _change_clause(change: Change) -> SafeString:
+    label = _in_sentence(change.label)
+    if change.operation == "add":
+        return format_html(
+            _("{value} added to {label}"), value=_value(change.new, "ins"), label=label
+        )
+    if change.operation == "remove":
+        return format_html(
+            _("{value} removed from {label}"), value=_value(change.old, "del"), label=label
+        )
+    if change.old in (None, ""):
+        return format_html(_("{label} set to {new}"), label=label, new=_value(change.new, "ins"))
+    if change.new in (None, ""):
+        return format_html(
+            _("{label} cleared (was {old})"), label=label, old=_value(change.old, "del")
+        )
+    return format_html(
+        _("{label} from {old} to {new}"),
+        label=label,
+        old=_value(change.old, "del"),
+        new=_value(change.new, "ins"),
+    )
+
+
+def _actor(entry: AuditEntry) -> str:
+    if entry.actor_id:
+        return entry.actor.display_name
+    return entry.actor_email or _("The system")
+
+
+def sentence(entry: AuditEntry) -> SafeString:
+    """What happened, as one sentence: "Maria Lopez changed the milestone
+    “Pilot”: target from 50 to 80, and status from Planned to Done."."""
+    if entry.verb:  # an app's own wording, e.g. "scored “A” × “B” in Round 1"
+        what = format_html("{} {}", entry.verb, entry.summary)
+    else:
+        verb = {
+            AuditEntry.Action.CREATE: _("added"),
+            AuditEntry.Action.DELETE: _("removed"),
+        }.get(entry.action, _("changed"))
+        what = format_html(
+            _("{verb} the {model} “{name}”"),
+            verb=verb,
+            model=_in_sentence(entry.model_label),
+            name=entry.summary,
+        )
+    head = format_html("<strong>{}</strong> {}", _actor(entry), what)
+    if entry.action != AuditEntry.Action.UPDATE or not entry.change_rows:
+        return format_html("{}.", head)
+    clauses = [_change_clause(change) for change in entry.change_rows]
+    if len(clauses) == 1:
+        changes = clauses[0]
+    else:
+        changes = format_html(
+            _("{some}, and {last}"),
+            some=format_html_join(", ", "{}", ((clause,) for clause in clauses[:-1])),
+            last=clauses[-1],
+        )
+    return format_html("{}: {}.", head, changes)
 
 
 def model_choices() -> list[tuple[str, str]]:

@@ -1,3 +1,5 @@
+import itertools
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,6 +9,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_scopes import scopes_disabled
@@ -420,6 +423,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
     page_entries = list(page.object_list)
     audit.describe(page_entries)
+    days = [
+        (day, list(group))
+        for day, group in itertools.groupby(
+            page_entries, key=lambda entry: timezone.localtime(entry.timestamp).date()
+        )
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -429,6 +438,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "entries": page_entries,
+            "days": days,
+            "today": timezone.localdate(),
             "filter_query": query.urlencode(),
             "Action": AuditEntry.Action,
         },

@@ -110,7 +110,7 @@ def _describe_scores(entries: list[AuditEntry]) -> None:
         else:
             against = characteristics.get(d.get("characteristic"), d.get("characteristic"))
         round_name, round_status = rounds.get(d.get("round"), (_("a removed round"), None))
-        entry.verb = _("Scored")
+        entry.verb = _("scored")
         entry.summary = _("“%(purpose)s” × “%(against)s” in %(round)s") % {
             "purpose": purpose,
             "against": against,

@@ -1,4 +1,21 @@
 // A few lines htmx cannot do for us. No inline scripts anywhere (strict CSP).
+
+// Tell the server the browser's time zone, so times are shown in it
+// (common/viewer_time.py); rewritten only when it changes.
+(() => {
+  let zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return;
+  }
+  // IANA names ("Europe/Berlin", "Etc/GMT+5") are valid cookie values as they are.
+  if (!zone || !/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) return;
+  const cookie = `tz=${zone}`;
+  if (document.cookie.split("; ").includes(cookie)) return;
+  const secure = location.protocol === "https:" ? "; secure" : "";
+  document.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax${secure}`;
+})();
 document.addEventListener("DOMContentLoaded", () => {
   // Select the one-time invitation link when it is focused, ready to copy.
   document.body.addEventListener("focusin", (event) => {

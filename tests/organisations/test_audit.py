@@ -2,7 +2,7 @@
 settings is recorded with who and what; an org admin reads their own, nobody else's."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -29,6 +29,7 @@ from purposes.models import (
 from purposes.scoring import levels
 from purposes.scoring.services import levels_update, round_reveal
 from tests.support.factories import MembershipFactory, PurposeFactory
+from tests.support.page_text import texts_of_class
 from tests.support.roadmap_factories import MilestoneDependencyFactory, MilestoneFactory
 from tests.support.scoring import build_round
 
@@ -54,6 +55,11 @@ def _last_entry_id() -> int:
 def _audit_page(world, query=""):
     client = world.client(world.ours.user(Role.ADMIN))
     return client.get(reverse("organisations:audit", args=[world.ours.org.slug]) + query)
+
+
+def _sentences(page) -> list[str]:
+    """The log's entries as the reader reads them: one sentence each."""
+    return texts_of_class(page.text, "audit-sentence")
 
 
 def test_settings_change_is_logged_with_who_and_what(world):
@@ -92,7 +98,10 @@ def test_role_change_and_removal_are_logged(world):
     assert removed.action == AuditEntry.Action.DELETE
     page = _audit_page(world)
     assert "<del>Executive</del>" in page.text and "<ins>Viewer</ins>" in page.text
-    assert "Removed" in page.text
+    sentences = _sentences(page)
+    who, name = admin.display_name, executive.user.display_name
+    assert f"{who} changed the membership of {name}: role from Executive to Viewer." in sentences
+    assert f"{who} removed {name} as a member." in sentences
 
 
 def test_invitations_are_logged_without_their_secret(world):
@@ -144,6 +153,97 @@ def test_purpose_edits_and_status_changes_are_logged_by_their_author(world):
     assert chosen.changes == {"status": ["draft", "chosen"]}
     page = _audit_page(world, "?model=purposes.purpose")
     assert "<ins>Chosen</ins>" in page.text
+    sentences = _sentences(page)
+    assert (
+        f"{facilitator.display_name} changed the purpose “Open parts library”: "
+        "status from Draft to Chosen." in sentences
+    )
+    assert (
+        f"{executive.display_name} changed the purpose “Open parts library”: "
+        "title from Open library to Open parts library, "
+        "and purpose statement from Share parts data to Share it." in sentences
+    )
+    assert f"{executive.display_name} added the purpose “Open library”." in sentences
+
+
+def test_a_milestone_change_reads_as_the_page_shows_it(world):
+    org = world.ours.org
+    admin = world.ours.user(Role.ADMIN)
+    with scopes_disabled():
+        milestone = MilestoneFactory(
+            roadmap__organisation=org, title="Forum members", target_value=Decimal(50)
+        )
+    before = _last_entry_id()
+    with scopes_disabled():
+        milestone.target_value = Decimal(80)
+        milestone.save()
+    [entry] = _entries(org, "milestone", after=before)
+    assert entry.changes["target_value"] == ["50.00", "80"]
+    assert "The system changed the milestone “Forum members”: target from 50 to 80." in (
+        _sentences(_audit_page(world, "?model=roadmap.milestone"))
+    )
+    assert admin  # the reader; the change was made by no one signed in
+
+
+def test_a_long_value_is_shortened_visibly_and_shown_whole_on_a_tap(world):
+    org = world.ours.org
+    long_statement = " ".join(f"word{i:03d}" for i in range(120))  # 959 characters
+    purpose = purpose_services.purpose_create(
+        organisation=org,
+        actor=world.ours.user(Role.EXECUTIVE),
+        text=purpose_services.PurposeText(title="Long one", statement="Short"),
+    )
+    with scope(organisation=org):
+        purpose_services.purpose_update(
+            purpose=purpose,
+            actor=world.ours.user(Role.EXECUTIVE),
+            loaded_version=1,
+            text=purpose_services.PurposeText(title="Long one", statement=long_statement),
+            communities=[],
+        )
+    page = _audit_page(world, "?model=purposes.purpose")
+    [preview] = texts_of_class(page.text, "preview")
+    assert preview.endswith("…") and long_statement.startswith(preview[:-1].rstrip())
+    assert "Show all 959 characters" in page.text
+    [whole] = texts_of_class(page.text, "long-value")
+    assert long_statement in whole  # inside the <details>, one tap away
+
+
+AT = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # Berlin's clocks went forward at 01:00 UTC
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "clock"),
+    [
+        ("Europe/Berlin", "Sunday 29 March 2026", "03:30"),
+        ("America/Los_Angeles", "Saturday 28 March 2026", "18:30"),
+        ("Asia/Kolkata", "Sunday 29 March 2026", "07:00"),
+        # Not a zone: the site's own (UTC), named on the page; never a 500.
+        ("../../etc/passwd", "Sunday 29 March 2026", "01:30"),
+        ("Europe/Berlin\x00", "Sunday 29 March 2026", "01:30"),
+        ("x" * 5000, "Sunday 29 March 2026", "01:30"),
+    ],
+)
+def test_times_are_the_viewers_local_time_to_the_minute(world, zone, day, clock):
+    org = world.ours.org
+    before = _last_entry_id()
+    world.client(world.ours.user(Role.ADMIN)).post(
+        reverse("organisations:settings", args=[org.slug]),
+        {"name": "Ours Group", "brand_colour": "#123456", "paper_size": "A4"},
+    )
+    [entry] = _entries(org, "organisation", after=before)
+    with scopes_disabled():
+        AuditEntry.objects.filter(pk=entry.pk).update(timestamp=AT)
+    client = world.client(world.ours.user(Role.ADMIN))
+    client.cookies["tz"] = zone
+    page = client.get(
+        reverse("organisations:audit", args=[org.slug]) + "?model=organisations.organisation"
+    )
+    assert page.status_code == 200
+    assert day in texts_of_class(page.text, "audit-day-title")
+    assert clock in texts_of_class(page.text, "audit-when")
+    shown_zone = zone if "/" in zone and "." not in zone and "\x00" not in zone else "UTC"
+    assert f"times in {shown_zone}" in page.text
 
 
 def test_scores_are_logged_but_hidden_until_the_round_is_revealed(world):

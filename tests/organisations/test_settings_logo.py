@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from organisations.permissions import Role
 from tests.support.factories import png_file
+from tests.support.page_text import page_text
 
 
 def settings_url(world) -> str:
@@ -77,3 +78,13 @@ def test_a_refused_logo_leaves_the_current_one_on_show(world, admin_client):
     assert response.status_code == 422
     assert re.search(r'<input type="file" name="logo"[^>]* aria-invalid="true"', response.text)
     assert logo_src(response.text)
+
+
+def test_the_audit_log_says_a_logo_changed_without_naming_its_file(world, admin_client):
+    data = {"name": "Ours Ltd", "brand_colour": "#123abc", "paper_size": "A4"}
+    admin_client.post(settings_url(world), {**data, "logo": png_file("new.png")})
+    html = admin_client.get(reverse("organisations:audit", args=[world.ours.org.slug])).text
+    admin = world.ours.user(Role.ADMIN).display_name
+    assert f"{admin} changed the settings of Ours Ltd:" in page_text(html)
+    assert "logo set to a new one" in page_text(html)
+    assert "logos/" not in html and "Data version" not in html
