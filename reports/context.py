@@ -108,7 +108,9 @@ def _ranking_children(has_heatmap: bool, *, disagreements: bool) -> list[Section
     return children
 
 
-def _board_sections(*, has_heatmap: bool, has_milestones: bool) -> list[Section]:
+def _board_sections(
+    *, has_heatmap: bool, has_milestones: bool, appendix_title: str
+) -> list[Section]:
     """The contents, and the PDF outline (the same headings carry bookmark levels)."""
     return [
         Section("summary", _("Executive summary"), []),
@@ -135,7 +137,7 @@ def _board_sections(*, has_heatmap: bool, has_milestones: bool) -> list[Section]
             ],
         ),
         Section("changes", _("What changed since the previous brief"), []),
-        Section("appendix", _("Appendix: every purpose"), []),
+        Section("appendix", appendix_title, []),
         Section("signoff", _("Board decision and sign-off"), []),
     ]
 
@@ -417,6 +419,15 @@ def brief_context(snapshot: dict) -> dict:
     owners = {m["id"]: m["owner"] for m in data["milestones"]}
     # The recommendation takes the room of one purpose card on the summary page.
     recommended = bool(data["roadmap"].get("recommendation"))
+    # Too long for the summary: shortened there, whole at the start of the appendix.
+    recommendation_shortened = len(data["roadmap"].get("recommendation") or "") > (
+        RECOMMENDATION_LIMIT
+    )
+    appendix_title = (
+        _("Appendix: our recommendation and every purpose")
+        if recommendation_shortened
+        else _("Appendix: every purpose")
+    )
     summary_max = SUMMARY_PURPOSES - 1 if recommended else SUMMARY_PURPOSES
     summary_count = min(len(placed), summary_max)
     currency = data["roadmap"].get("currency") or ""
@@ -433,8 +444,12 @@ def brief_context(snapshot: dict) -> dict:
     context.update(
         {
             "sections": _board_sections(
-                has_heatmap=bool(context["heatmap_tables"]), has_milestones=bool(milestone_rows)
+                has_heatmap=bool(context["heatmap_tables"]),
+                has_milestones=bool(milestone_rows),
+                appendix_title=appendix_title,
             ),
+            "appendix_title": appendix_title,
+            "recommendation_shortened": recommendation_shortened,
             "summary_purposes": placed[:summary_max],
             "recommendation_limit": RECOMMENDATION_LIMIT,
             "summary_more": len(placed) - summary_count,

@@ -35,9 +35,7 @@ def cut_silently(text: str, whole: str, head: int = 24) -> list[str]:
     while start != -1:
         shown = 0
         while (
-            shown < len(whole)
-            and start + shown < len(text)
-            and text[start + shown] == whole[shown]
+            shown < len(whole) and start + shown < len(text) and text[start + shown] == whole[shown]
         ):
             shown += 1
         if shown < len(whole):
@@ -152,3 +150,15 @@ def test_the_checker_catches_a_silent_cut():
     assert cut_silently(f"x {whole[:60]}… y", whole) == []
     assert cut_silently(f"x {whole[:60]} …", whole) == []
     assert cut_silently(f"x {whole[:60]} y", whole) != []
+
+
+def test_a_recommendation_too_long_for_the_summary_is_whole_in_the_appendix(world, long_texts):
+    roadmap, _purpose, _round, texts = long_texts
+    with scope(organisation=roadmap.organisation):
+        board = context.brief_context(snapshot_for(roadmap, kind="board"))
+        html = context.brief_html(board)
+    summary, appendix = html.split('id="summary"')[1], html.split('id="appendix"')[1]
+    assert "Shortened here; in full at the start of the appendix." in page_text(summary)
+    assert texts["recommendation"] in page_text(appendix)
+    contents = {section.id: str(section.title) for section in board["sections"]}
+    assert contents["appendix"] == "Appendix: our recommendation and every purpose"
