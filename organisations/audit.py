@@ -18,7 +18,7 @@ sentences on the admin's page, a page of entries at a time.
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 from auditlog.cid import get_cid
@@ -28,7 +28,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.signals import pre_save
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -251,6 +252,12 @@ def _display(field: models.Field | None, value) -> str | None:
             return money(Decimal(str(value)))
         if isinstance(field, models.IntegerField) and not field.primary_key:
             return money(int(str(value)))
+        if isinstance(field, models.DateTimeField):
+            moment = parse_datetime(str(value))
+            if moment is not None:
+                if timezone.is_naive(moment):
+                    moment = timezone.make_aware(moment, UTC)
+                return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
         if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
             return formats.date_format(date.fromisoformat(str(value)), "j M Y")
     except (ValueError, ArithmeticError):
